@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto'
+import fastifyCookie from '@fastify/cookie'
+import fastifyFormbody from '@fastify/formbody'
+import Fastify, { type FastifyInstance } from 'fastify'
+import qs from 'node:querystring'
+import type { Config } from './config.ts'
+import { accountRoutes } from './features/accounts/routes.ts'
+import { auditLogRoutes } from './features/audit-log/routes.ts'
+import { homeRoutes } from './features/home/routes.ts'
+import { organisationRoutes } from './features/organisations/routes.ts'
+import { publicPageRoutes } from './features/public-pages/routes.ts'
+import { signInRoutes } from './features/sign-in/routes.ts'
+import { sessions } from './platform/auth/plugin.ts'
+import type { Database } from './platform/db/database.ts'
+import { csrf } from './platform/http/csrf.ts'
+import { errorPages } from './platform/http/errors.ts'
+import { securityHeaders } from './platform/http/security-headers.ts'
+import './platform/http/types.ts'
+import { views } from './platform/views/plugin.ts'
+
+export interface AppDeps {
+  config: Config
+  db: Database
+}
+
+/**
+ * Builds the whole application from its collaborators, registering plugins in this order:
+ * body and cookie parsing, security headers, form tokens, sessions, views, error pages, features.
+ * Tests build the real app with the same function.
+ */
+export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance> {
+  const production = config.env === 'production'
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+    },
+    genReqId: () => randomUUID(),
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true },
+  })
+
+  // Forms post with repeated names for checkboxes; querystring keeps them as arrays.
+  await app.register(fastifyFormbody, { parser: (body) => qs.parse(body) })
+  await app.register(fastifyCookie)
+  await app.register(securityHeaders, { production })
+  await app.register(csrf)
+  await app.register(sessions, { db })
+  await app.register(views, { production, demoData: config.demoData })
+  await app.register(errorPages)
+
+  await app.register(publicPageRoutes, { db, config })
+  await app.register(signInRoutes, { db, config })
+  await app.register(homeRoutes, { db })
+  await app.register(accountRoutes, { db })
+  await app.register(organisationRoutes, { db })
+  await app.register(auditLogRoutes, { db })
+  return app
+}

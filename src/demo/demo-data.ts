@@ -1,0 +1,126 @@
+import type { Database } from '../platform/db/database.ts'
+import type { OrganisationKind, Role } from '../platform/db/schema.ts'
+import { ROLE_LABELS } from '../domain/roles.ts'
+import { hashPassword } from '../platform/auth/passwords.ts'
+
+/** Shown in the README and printed at start; never loaded in production. */
+export const DEMO_PASSWORD = 'early-help-demo'
+
+interface DemoOrganisation {
+  key: string
+  name: string
+  kind: OrganisationKind
+}
+
+interface DemoAuthority {
+  tenantId: string
+  domain: string
+  organisations: DemoOrganisation[]
+  /** Which demonstration organisation each role's account belongs to, and the person's name. */
+  people: Record<Role, { organisation: string; name: string }>
+}
+
+// Fictional organisations and people: no real school, team or person is named.
+const AUTHORITIES: DemoAuthority[] = [
+  {
+    tenantId: 'essex',
+    domain: 'essex.example',
+    organisations: [
+      { key: 'hub', name: 'Children and Families Hub', kind: 'council' },
+      { key: 'family-solutions', name: 'Family Solutions (Mid quadrant)', kind: 'council' },
+      { key: 'council', name: 'Essex County Council Early Help', kind: 'council' },
+      { key: 'school', name: 'Greenfield Primary School (demonstration)', kind: 'school' },
+      { key: 'health', name: 'Mid Essex Health Visiting (demonstration)', kind: 'health' },
+      { key: 'voluntary', name: 'Chelmer Family Support Trust (demonstration)', kind: 'voluntary' },
+    ],
+    people: {
+      practitioner: { organisation: 'school', name: 'Amira Okafor' },
+      front_door_officer: { organisation: 'hub', name: 'Ben Hughes' },
+      duty_manager: { organisation: 'hub', name: 'Carys Lloyd' },
+      early_help_advisor: { organisation: 'council', name: 'Dev Patel' },
+      team_manager: { organisation: 'family-solutions', name: 'Ellen Marsh' },
+      performance_analyst: { organisation: 'council', name: 'Farid Rahman' },
+      administrator: { organisation: 'council', name: 'Grace Whitfield' },
+    },
+  },
+  {
+    tenantId: 'southend',
+    domain: 'southend.example',
+    organisations: [
+      { key: 'front-door', name: 'Early Help Front Door', kind: 'council' },
+      { key: 'family-support', name: 'Early Help Family Support', kind: 'council' },
+      { key: 'council', name: 'Southend-on-Sea City Council Early Help', kind: 'council' },
+      { key: 'school', name: 'Seaview Academy (demonstration)', kind: 'school' },
+      { key: 'health', name: 'Southend Health Visiting (demonstration)', kind: 'health' },
+      { key: 'police', name: 'Southend Police Schools Team (demonstration)', kind: 'police' },
+    ],
+    people: {
+      practitioner: { organisation: 'school', name: 'Hannah Price' },
+      front_door_officer: { organisation: 'front-door', name: 'Imran Ali' },
+      duty_manager: { organisation: 'front-door', name: 'Jo Bennett' },
+      early_help_advisor: { organisation: 'council', name: 'Kofi Mensah' },
+      team_manager: { organisation: 'family-support', name: 'Laura Finch' },
+      performance_analyst: { organisation: 'council', name: 'Marek Nowak' },
+      administrator: { organisation: 'council', name: 'Nia Roberts' },
+    },
+  },
+]
+
+export interface DemoAccount {
+  email: string
+  tenantId: string
+  role: Role
+  label: string
+}
+
+/** Every demonstration account, for the README, the start-up message and the browser tests. */
+export const DEMO_ACCOUNTS: DemoAccount[] = AUTHORITIES.flatMap((authority) =>
+  (Object.keys(authority.people) as Role[]).map((role) => ({
+    email: `${role.replaceAll('_', '-')}@${authority.domain}`,
+    tenantId: authority.tenantId,
+    role,
+    label: `${ROLE_LABELS[role]}, ${authority.tenantId === 'essex' ? 'Essex' : 'Southend'}`,
+  })),
+)
+
+/** Loads the demonstration organisations and accounts once; a second start finds them and does nothing. */
+export async function loadDemoData(db: Database): Promise<{ loaded: boolean; accounts: DemoAccount[] }> {
+  const passwordHash = await hashPassword(DEMO_PASSWORD)
+  const loaded = await db.system.transaction().execute(async (trx) => {
+    const claimed = await trx
+      .insertInto('seed_runs')
+      .values({ name: 'demo-organisations-and-accounts' })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .returning('name')
+      .executeTakeFirst()
+    if (!claimed) return false
+    for (const authority of AUTHORITIES) {
+      const organisations = await trx
+        .insertInto('organisations')
+        .values(authority.organisations.map((o) => ({ tenant_id: authority.tenantId, name: o.name, kind: o.kind })))
+        .returning(['id', 'name'])
+        .execute()
+      const idOf = (key: string) => {
+        const name = authority.organisations.find((o) => o.key === key)?.name
+        const id = organisations.find((o) => o.name === name)?.id
+        if (!id) throw new Error(`Demonstration organisation ${key} is missing`)
+        return id
+      }
+      await trx
+        .insertInto('accounts')
+        .values(
+          (Object.entries(authority.people) as [Role, { organisation: string; name: string }][]).map(([role, person]) => ({
+            tenant_id: authority.tenantId,
+            organisation_id: idOf(person.organisation),
+            email: `${role.replaceAll('_', '-')}@${authority.domain}`,
+            name: person.name,
+            role,
+            password_hash: passwordHash,
+          })),
+        )
+        .execute()
+    }
+    return true
+  })
+  return { loaded, accounts: DEMO_ACCOUNTS }
+}

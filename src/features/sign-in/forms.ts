@@ -1,0 +1,18 @@
+import { z } from 'zod'
+
+export const signInForm = z.object({
+  email: z
+    .string({ error: 'Enter your email address' })
+    .trim()
+    .min(1, 'Enter your email address')
+    .max(320, 'Email address must be 320 characters or fewer')
+    .pipe(z.email({ error: 'Enter an email address in the correct format, like name@example.org' })),
+  password: z.string({ error: 'Enter your password' }).min(1, 'Enter your password').max(1000, 'Password must be 1000 characters or fewer'),
+})
+
+/** Only a path on this service, so a crafted link cannot send someone elsewhere after they sign in. */
+export function safeReturnTo(value: unknown): string {
+  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/home'
+  if (value.startsWith('/sign-in') || value.length > 500) return '/home'
+  return value
+}

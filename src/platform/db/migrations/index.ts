@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely/migration'
+import * as foundation from './2026-11-24T1100-foundation.ts'
+
+/**
+ * Migrations are named by the date and time they were written, and listed here rather than read
+ * from the folder, so the list is checked by the type checker and survives bundling.
+ */
+const migrations: Record<string, Migration> = {
+  '2026-11-24T1100-foundation': foundation,
+}
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+}

@@ -1,0 +1,23 @@
+import type { Role } from '../db/schema.ts'
+
+export interface NavigationItem {
+  href: string
+  text: string
+  roles: readonly Role[] | 'any'
+}
+
+/** The service navigation, by role. Later capabilities add their entries here. */
+export const NAVIGATION: readonly NavigationItem[] = [
+  { href: '/home', text: 'Home', roles: 'any' },
+  { href: '/admin/accounts', text: 'Accounts', roles: ['administrator'] },
+  { href: '/admin/organisations', text: 'Organisations', roles: ['administrator'] },
+  { href: '/admin/audit', text: 'Audit log', roles: ['administrator'] },
+]
+
+export function navigationFor(role: Role, currentPath: string): { href: string; text: string; active: boolean }[] {
+  return NAVIGATION.filter((item) => item.roles === 'any' || item.roles.includes(role)).map((item) => ({
+    href: item.href,
+    text: item.text,
+    active: currentPath === item.href || currentPath.startsWith(`${item.href}/`),
+  }))
+}

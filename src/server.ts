@@ -1,0 +1,62 @@
+import { buildApp } from './app.ts'
+import { ConfigError, readConfig } from './config.ts'
+import { openDatabase, migrate } from './platform/db/database.ts'
+import { loadReferenceData } from './platform/db/reference-data.ts'
+import { DEMO_PASSWORD, loadDemoData } from './demo/demo-data.ts'
+import { startJobs } from './platform/jobs/jobs.ts'
+
+/** Reads the config, prepares the database, serves, and shuts down cleanly on a signal. */
+async function main(): Promise<void> {
+  const config = readConfig()
+  const app = await (async () => {
+    const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+    const ran = await migrate(db)
+    const app = await buildApp({ config, db })
+    if (ran.length) app.log.info({ migrations: ran }, 'migrations applied')
+    await loadReferenceData(db)
+    const demo = config.demoData ? await loadDemoData(db) : { loaded: false, accounts: [] }
+    const jobs = config.jobs ? await startJobs(db, app.log, config.databaseUrl) : undefined
+    app.addHook('onClose', async () => {
+      await jobs?.stop()
+      await db.close()
+    })
+    await app.listen({ port: config.port, host: config.host })
+    const address = `http://localhost:${config.port}`
+    const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `the embedded database in ${config.dataDir}`
+    console.warn(`\nEarly help is running at ${address} on ${where}.`)
+    if (config.demoData) {
+      console.warn(demo.loaded ? 'Demonstration data loaded.' : 'Demonstration data was already loaded.')
+      console.warn(`Sign in with any demonstration account, password "${DEMO_PASSWORD}", for example:`)
+      for (const account of demo.accounts.slice(0, 14)) console.warn(`  ${account.email.padEnd(42)} ${account.label}`)
+      console.warn('')
+    }
+    return app
+  })()
+
+  let closing = false
+  const shutdown = (signal: string) => {
+    if (closing) return
+    closing = true
+    app.log.info({ signal }, 'shutting down')
+    const force = setTimeout(() => process.exit(1), 10_000)
+    force.unref()
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.log.error({ err: error }, 'shutdown failed')
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGINT', () => shutdown('SIGINT'))
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(`Configuration error: ${error.message}`)
+  } else {
+    console.error('Early help could not start:', error)
+  }
+  process.exit(1)
+})
