@@ -47,7 +47,7 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
   await app.register(securityHeaders, { production })
   await app.register(csrf)
   await app.register(sessions, { db })
-  await app.register(views, { production, demoData: config.demoData })
+  await app.register(views, { production, demoData: config.demoData, watchTemplates: config.watchTemplates })
   await app.register(errorPages)
 
   await app.register(publicPageRoutes, { db, config })

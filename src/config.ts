@@ -14,6 +14,8 @@ export interface Config {
   trustProxy: boolean
   /** Background jobs (session sweeps, later reminders and notifications). */
   jobs: boolean
+  /** Re-read templates on every request, for `npm run dev`; otherwise each is compiled once. */
+  watchTemplates: boolean
 }
 
 export class ConfigError extends Error {}
@@ -37,5 +39,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoData: nodeEnv !== 'production' && env.DEMO_DATA !== 'false',
     trustProxy: env.TRUST_PROXY === 'true',
     jobs: env.JOBS !== 'false',
+    watchTemplates: env.WATCH_TEMPLATES === 'true',
   }
 }

@@ -27,6 +27,7 @@ export async function organisationRoutes(app: FastifyInstance, { db }: { db: Dat
       range: rangeText(page, rows.length, total, 'organisations'),
       pagination: paginationParams('/admin/organisations', { status }, page, total),
       created: query.created === '1',
+      changed: query.changed === 'deactivate' || query.changed === 'reactivate' ? query.changed : null,
     })
   })
 
@@ -49,6 +50,6 @@ export async function organisationRoutes(app: FastifyInstance, { db }: { db: Dat
     const { id, change } = request.params as { id: string; change: string }
     if (!isUuid(id) || (change !== 'deactivate' && change !== 'reactivate')) throw new NotFoundError()
     await setOrganisationActive(db, actorOf(request), id, change === 'reactivate')
-    return reply.redirect(`/admin/organisations?status=${change === 'reactivate' ? 'active' : 'inactive'}`, 303)
+    return reply.redirect(`/admin/organisations?status=${change === 'reactivate' ? 'active' : 'inactive'}&changed=${change}`, 303)
   })
 }

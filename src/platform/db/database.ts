@@ -41,10 +41,27 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     return makeDatabase(system, 'postgres', undefined)
   }
   const dataDir = options.dataDir.startsWith('memory://') ? options.dataDir : ensureDir(options.dataDir)
-  const pglite = await PGlite.create(dataDir, { extensions: { pg_trgm } })
+  const pglite = await PGlite.create(dataDir, { extensions: { pg_trgm }, startParams: PGLITE_START_PARAMS })
   const system = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) })
   return makeDatabase(system, 'pglite', pglite)
 }
+
+/**
+ * PGlite's own start parameters (as of 0.5) plus a smaller shared_buffers: its default of 128 MB
+ * lives in WebAssembly memory, and 16 MB keeps the server under its 400 MB budget at rest.
+ */
+const PGLITE_START_PARAMS = [
+  '--single', '-F', '-O', '-j',
+  '-c', 'search_path=public',
+  '-c', 'exit_on_error=false',
+  '-c', 'log_checkpoints=false',
+  '-c', 'max_worker_processes=0',
+  '-c', 'max_parallel_workers=0',
+  '-c', 'max_parallel_workers_per_gather=0',
+  '-c', 'io_method=sync',
+  '-c', 'max_parallel_maintenance_workers=0',
+  '-c', 'shared_buffers=16MB',
+]
 
 function ensureDir(dir: string): string {
   mkdirSync(dir, { recursive: true })

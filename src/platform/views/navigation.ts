@@ -14,10 +14,12 @@ export const NAVIGATION: readonly NavigationItem[] = [
   { href: '/admin/audit', text: 'Audit log', roles: ['administrator'] },
 ]
 
-export function navigationFor(role: Role, currentPath: string): { href: string; text: string; active: boolean }[] {
+/** `current` marks the page itself (aria-current="page"), `active` a page beneath it. */
+export function navigationFor(role: Role, currentPath: string): { href: string; text: string; current: boolean; active: boolean }[] {
   return NAVIGATION.filter((item) => item.roles === 'any' || item.roles.includes(role)).map((item) => ({
     href: item.href,
     text: item.text,
-    active: currentPath === item.href || currentPath.startsWith(`${item.href}/`),
+    current: currentPath === item.href,
+    active: currentPath.startsWith(`${item.href}/`),
   }))
 }

@@ -11,13 +11,13 @@ import { formatDate, formatDateTime } from './format.ts'
 import { navigationFor } from './navigation.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
-export const SERVICE_NAME = 'Early help'
+export const SERVICE_NAME = 'Early help for children and families'
 
 /**
  * Nunjucks over two roots, `src/` (our templates, named by their path: `features/x/views/y.njk`)
  * and GOV.UK Frontend's `dist/` (its template and macros); the built assets served at /assets.
  */
-export const views = fp(async (app: FastifyInstance, opts: { production: boolean; demoData: boolean }) => {
+export const views = fp(async (app: FastifyInstance, opts: { production: boolean; demoData: boolean; watchTemplates: boolean }) => {
   await app.register(fastifyStatic, {
     root: path.join(root, 'build', 'assets'),
     prefix: '/assets/',
@@ -27,10 +27,10 @@ export const views = fp(async (app: FastifyInstance, opts: { production: boolean
   await app.register(fastifyView, {
     engine: { nunjucks },
     templates: [path.join(root, 'src'), path.join(root, 'node_modules', 'govuk-frontend', 'dist')],
-    production: opts.production,
+    production: !opts.watchTemplates,
     options: {
       autoescape: true,
-      noCache: !opts.production,
+      noCache: opts.watchTemplates,
       onConfigure: (env: nunjucks.Environment) => {
         env.addFilter('date', formatDate)
         env.addFilter('dateTime', formatDateTime)
