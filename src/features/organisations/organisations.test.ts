@@ -160,7 +160,9 @@ test('deactivating and reactivating an organisation; doing it twice changes noth
 
   const deactivated = await agent.post(`/admin/organisations/${organisation.id}/deactivate`)
   assert.equal(deactivated.statusCode, 303)
-  assert.equal(deactivated.headers.location, '/admin/organisations?status=inactive')
+  const deactivatedTo = new URL(String(deactivated.headers.location), 'https://early-help.example')
+  assert.equal(deactivatedTo.pathname, '/admin/organisations')
+  assert.equal(deactivatedTo.searchParams.get('status'), 'inactive', 'back to the list of deactivated organisations')
   const [afterFirst] = await organisationsNamed(name)
   assert.equal(afterFirst?.active, false)
   assert.ok(afterFirst?.deactivated_at)
@@ -187,7 +189,9 @@ test('deactivating and reactivating an organisation; doing it twice changes noth
 
   const reactivated = await agent.post(`/admin/organisations/${organisation.id}/reactivate`)
   assert.equal(reactivated.statusCode, 303)
-  assert.equal(reactivated.headers.location, '/admin/organisations?status=active')
+  const reactivatedTo = new URL(String(reactivated.headers.location), 'https://early-help.example')
+  assert.equal(reactivatedTo.pathname, '/admin/organisations')
+  assert.equal(reactivatedTo.searchParams.get('status'), 'active', 'back to the list of active organisations')
   await agent.post(`/admin/organisations/${organisation.id}/reactivate`)
   const [back] = await organisationsNamed(name)
   assert.equal(back?.active, true)
