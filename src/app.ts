@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import fastifyCookie from '@fastify/cookie'
 import fastifyFormbody from '@fastify/formbody'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import qs from 'node:querystring'
 import type { Config } from './config.ts'
 import { accountRoutes } from './features/accounts/routes.ts'
@@ -18,6 +18,27 @@ import { securityHeaders } from './platform/http/security-headers.ts'
 import './platform/http/types.ts'
 import { views } from './platform/views/plugin.ts'
 
+/**
+ * Query strings and form bodies, with NUL characters removed: no one types them, and PostgreSQL
+ * refuses them in text, so left in they would turn a form into a server error.
+ */
+function parseText(text: string): Record<string, unknown> {
+  return qs.parse(text.includes('%00') || text.includes('\0') ? text.replace(/%00|\0/g, '') : text)
+}
+
+/**
+ * An address the router cannot read (bad percent-encoding, an over-long id) is a page that does
+ * not exist, shown as one, rather than Fastify's own JSON. Plugins have not run yet, so the page is
+ * rendered through the instance.
+ */
+function unreadableAddress(app: FastifyInstance, error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  request.log.info({ err: { message: error.message, code: error.code } }, 'unreadable address')
+  app.view('platform/views/errors/not-found.njk', {}).then(
+    (html) => reply.code(404).type('text/html; charset=utf-8').send(html),
+    (renderError: unknown) => reply.code(500).type('text/plain; charset=utf-8').send(`Page not found (${String(renderError)})`),
+  )
+}
+
 export interface AppDeps {
   config: Config
   db: Database
@@ -30,7 +51,7 @@ export interface AppDeps {
  */
 export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance> {
   const production = config.env === 'production'
-  const app = Fastify({
+  const app: FastifyInstance = Fastify({
     logger: {
       level: config.logLevel,
       redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
@@ -38,11 +59,12 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
     genReqId: () => randomUUID(),
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: { ignoreTrailingSlash: true, querystringParser: parseText },
+    frameworkErrors: (error, request, reply) => unreadableAddress(app, error, request, reply as FastifyReply),
   })
 
   // Forms post with repeated names for checkboxes; querystring keeps them as arrays.
-  await app.register(fastifyFormbody, { parser: (body) => qs.parse(body) })
+  await app.register(fastifyFormbody, { parser: parseText })
   await app.register(fastifyCookie)
   await app.register(securityHeaders, { production })
   await app.register(csrf)

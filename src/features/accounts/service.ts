@@ -65,7 +65,7 @@ export type SetActiveResult = { ok: true } | { ok: false; error: string }
 /** Deactivating someone ends their sessions in the same transaction: they are out at once. */
 export async function setAccountActive(db: Database, actor: Actor, id: string, active: boolean): Promise<SetActiveResult> {
   requireAdministrator(actor)
-  if (!active && id === actor.accountId) return { ok: false, error: 'You cannot deactivate your own account' }
+  if (!active && id.toLowerCase() === actor.accountId.toLowerCase()) return { ok: false, error: 'You cannot deactivate your own account' }
   return db.asTenant<SetActiveResult>(actor.tenantId, async (trx) => {
     if (!(await accounts.byId(trx, id))) throw new NotFoundError()
     if (!(await accounts.setActive(trx, id, active))) return { ok: true }

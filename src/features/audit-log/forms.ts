@@ -2,10 +2,15 @@ import { z } from 'zod'
 import { AUDIT_ACTIONS, type AuditAction } from '../../platform/audit/audit.ts'
 
 const actions = Object.keys(AUDIT_ACTIONS) as [AuditAction, ...AuditAction[]]
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
+
+/** A calendar date (YYYY-MM-DD) that exists, within the years the service can hold events for. */
+const isoDate = z.string().refine((value) => {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
+  if (!match) return false
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])]
+  const date = new Date(Date.UTC(year, month - 1, day))
+  return year >= 2000 && year <= 2100 && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+})
 
 /** Filters arrive in the query string; anything unreadable is ignored rather than refused. */
 export const auditFilter = z.object({
@@ -14,20 +19,11 @@ export const auditFilter = z.object({
   recordId: z.string().trim().min(1).max(100).optional().catch(undefined),
   from: isoDate.optional().catch(undefined),
   to: isoDate.optional().catch(undefined),
+  /** The id of the last event on the previous page: the next page starts below it. */
   before: z
     .string()
-    .regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z_\d+$/)
+    .regex(/^[1-9]\d{0,17}$/)
     .optional()
     .catch(undefined),
 })
 export type AuditFilter = z.infer<typeof auditFilter>
-
-export function parseCursor(before: string | undefined): { at: Date; id: string } | undefined {
-  if (!before) return undefined
-  const [at, id] = before.split('_')
-  return at && id ? { at: new Date(at), id } : undefined
-}
-
-export function cursorOf(row: { at: Date; id: string }): string {
-  return `${row.at.toISOString()}_${row.id}`
-}

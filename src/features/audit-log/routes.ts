@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { actorOf, requireRole } from '../../platform/access/access.ts'
 import { AUDIT_ACTIONS } from '../../platform/audit/audit.ts'
 import type { Database } from '../../platform/db/database.ts'
-import { cursorOf, auditFilter } from './forms.ts'
+import { auditFilter } from './forms.ts'
 import { readAuditLog } from './service.ts'
 
 export async function auditLogRoutes(app: FastifyInstance, { db }: { db: Database }) {
@@ -15,7 +15,7 @@ export async function auditLogRoutes(app: FastifyInstance, { db }: { db: Databas
       if (value) kept.set(key, value)
     }
     const last = rows.at(-1)
-    const olderHref = more && last ? `/admin/audit?${new URLSearchParams([...kept, ['before', cursorOf(last)]]).toString()}` : null
+    const olderHref = more && last ? `/admin/audit?${new URLSearchParams([...kept, ['before', last.id]]).toString()}` : null
     return reply.viewAsync('features/audit-log/views/list.njk', {
       rows: rows.map((row) => ({
         ...row,

@@ -10,9 +10,13 @@ export const signInForm = z.object({
   password: z.string({ error: 'Enter your password' }).min(1, 'Enter your password').max(1000, 'Password must be 1000 characters or fewer'),
 })
 
-/** Only a path on this service, so a crafted link cannot send someone elsewhere after they sign in. */
+/**
+ * Only a path on this service, so a crafted link cannot send someone elsewhere after they sign in:
+ * URL characters only (browsers drop tabs and line breaks from a Location, which could turn
+ * "/\t/evil" into "//evil"), and never "//" or "/\" at the start.
+ */
 export function safeReturnTo(value: unknown): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/home'
-  if (value.startsWith('/sign-in') || value.length > 500) return '/home'
+  if (typeof value !== 'string' || value.length > 500 || !/^\/[A-Za-z0-9\-._~/?&=%+,;:@]*$/.test(value)) return '/home'
+  if (value.startsWith('//') || value.startsWith('/sign-in')) return '/home'
   return value
 }

@@ -21,7 +21,7 @@ export async function signInRoutes(app: FastifyInstance, { db, config }: { db: D
     return reply.viewAsync(VIEW, {
       values: {},
       returnTo: safeReturnTo(query.returnTo),
-      sessionEnded: request.sessionEnded,
+      sessionEnded: request.sessionEnded ?? (query.ended === 'idle' || query.ended === 'absolute' ? query.ended : null),
       signedOut: query.signedOut === '1',
       demo,
     })

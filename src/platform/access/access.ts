@@ -24,8 +24,10 @@ export class NotFoundError extends Error {
   }
 }
 
+/** Where a visitor goes to sign in, remembering where they were going and why their session ended. */
 export function signInPath(request: FastifyRequest): string {
-  return `/sign-in?returnTo=${encodeURIComponent(request.url)}`
+  const ended = request.sessionEnded ? `&ended=${request.sessionEnded}` : ''
+  return `/sign-in?returnTo=${encodeURIComponent(request.url)}${ended}`
 }
 
 /**

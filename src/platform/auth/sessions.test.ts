@@ -47,7 +47,9 @@ test('after 30 minutes without using the service, the next page signs the person
 
   const home = await agent.get('/home')
   assert.equal(home.statusCode, 303)
-  assert.equal(home.headers.location, '/sign-in?returnTo=%2Fhome')
+  const to = new URL(String(home.headers.location), 'https://early-help.example')
+  assert.equal(to.pathname, '/sign-in')
+  assert.equal(to.searchParams.get('returnTo'), '/home', 'they come back to where they were after signing in')
   assert.equal(agent.sessionToken, undefined, 'the session cookie is cleared')
   assert.equal(await session(hash), undefined, 'the session is deleted')
   const events = await expiryEvents(account.id)

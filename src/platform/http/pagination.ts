@@ -2,6 +2,7 @@
 export const PAGE_SIZE = 50
 
 export function pageNumber(value: unknown): number {
+  if (typeof value !== 'string' || !/^\d{1,6}$/.test(value)) return 1
   const page = Number(value)
   return Number.isInteger(page) && page >= 1 && page <= 100_000 ? page : 1
 }
@@ -39,6 +40,7 @@ export function paginationParams(
 /** "Showing 51 to 100 of 230 accounts" */
 export function rangeText(page: number, shown: number, total: number, noun: string, pageSize = PAGE_SIZE): string {
   if (total === 0) return `No ${noun}`
+  if (shown === 0) return `No ${noun} on this page`
   const first = (page - 1) * pageSize + 1
   return `Showing ${first} to ${first + shown - 1} of ${total} ${noun}`
 }
