@@ -51,15 +51,6 @@ export const accountRepository = {
       .executeTakeFirst()
   },
 
-  setActive(trx: Trx, id: string, active: boolean) {
-    return trx
-      .updateTable('accounts')
-      .set({ active, deactivated_at: active ? null : new Date() })
-      .where('id', '=', id)
-      .where('active', '=', !active)
-      .returning('id')
-      .executeTakeFirst()
-  },
 
   endSessions(trx: Trx, accountId: string) {
     return trx.deleteFrom('sessions').where('account_id', '=', accountId).execute()

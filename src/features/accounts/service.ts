@@ -1,6 +1,7 @@
 import { NotFoundError } from '../../platform/access/access.ts'
 import { auditBy, recordAudit, type Actor } from '../../platform/audit/audit.ts'
 import { hashPassword } from '../../platform/auth/passwords.ts'
+import { setActive } from '../../platform/db/activation.ts'
 import type { Database } from '../../platform/db/database.ts'
 import { PAGE_SIZE } from '../../platform/http/pagination.ts'
 import type { AccountFilter, AccountForm } from './forms.ts'
@@ -68,7 +69,7 @@ export async function setAccountActive(db: Database, actor: Actor, id: string, a
   if (!active && id.toLowerCase() === actor.accountId.toLowerCase()) return { ok: false, error: 'You cannot deactivate your own account' }
   return db.asTenant<SetActiveResult>(actor.tenantId, async (trx) => {
     if (!(await accounts.byId(trx, id))) throw new NotFoundError()
-    if (!(await accounts.setActive(trx, id, active))) return { ok: true }
+    if (!(await setActive(trx, 'accounts', id, active))) return { ok: true }
     if (!active) await accounts.endSessions(trx, id)
     await recordAudit(trx, auditBy(actor, { action: active ? 'account-reactivated' : 'account-deactivated', recordType: 'account', recordId: id }))
     return { ok: true }

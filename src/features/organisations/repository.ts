@@ -55,13 +55,4 @@ export const organisationRepository = {
       .executeTakeFirst()
   },
 
-  setActive(trx: Trx, id: string, active: boolean) {
-    return trx
-      .updateTable('organisations')
-      .set({ active, deactivated_at: active ? null : new Date() })
-      .where('id', '=', id)
-      .where('active', '=', !active)
-      .returning('id')
-      .executeTakeFirst()
-  },
 }

@@ -1,5 +1,6 @@
 import { NotFoundError } from '../../platform/access/access.ts'
 import { auditBy, recordAudit, type Actor } from '../../platform/audit/audit.ts'
+import { setActive } from '../../platform/db/activation.ts'
 import type { Database } from '../../platform/db/database.ts'
 import { PAGE_SIZE } from '../../platform/http/pagination.ts'
 import type { OrganisationForm } from './forms.ts'
@@ -37,7 +38,7 @@ export async function setOrganisationActive(db: Database, actor: Actor, id: stri
   await db.asTenant(actor.tenantId, async (trx) => {
     if (!(await organisations.byId(trx, id))) throw new NotFoundError()
     // Already in that state (a double click, or a second tab): nothing changes and nothing is recorded.
-    if (!(await organisations.setActive(trx, id, active))) return
+    if (!(await setActive(trx, 'organisations', id, active))) return
     await recordAudit(
       trx,
       auditBy(actor, { action: active ? 'organisation-reactivated' : 'organisation-deactivated', recordType: 'organisation', recordId: id }),
