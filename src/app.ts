@@ -9,6 +9,8 @@ import { auditLogRoutes } from './features/audit-log/routes.ts'
 import { homeRoutes } from './features/home/routes.ts'
 import { organisationRoutes } from './features/organisations/routes.ts'
 import { publicPageRoutes } from './features/public-pages/routes.ts'
+import { requestRoutes } from './features/requests/routes.ts'
+import { triageRoutes } from './features/triage/routes.ts'
 import { signInRoutes } from './features/sign-in/routes.ts'
 import { sessions } from './platform/auth/plugin.ts'
 import type { Database } from './platform/db/database.ts'
@@ -78,5 +80,7 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
   await app.register(accountRoutes, { db })
   await app.register(organisationRoutes, { db })
   await app.register(auditLogRoutes, { db })
+  await app.register(requestRoutes, { db })
+  await app.register(triageRoutes, { db })
   return app
 }

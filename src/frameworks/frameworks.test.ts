@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { checkCitations, frameworkById, getFrameworks, loadFrameworks, parseFramework } from './index.ts'
-import { frameworkSchema, type Framework } from './schema.ts'
+import { CLOCK_UNITS, frameworkSchema, type Framework } from './schema.ts'
+import { addTimescale, TIMESCALE_UNITS } from '../domain/working-calendar.ts'
 
 const here = new URL('.', import.meta.url)
 const seedsDir = new URL('../../../shared/seeds/', import.meta.url)
@@ -59,8 +60,14 @@ test('Southend has 13 Level 2 indicator domains', () => {
   })
   assert.equal(southend.presentingIssueRule?.level3.min, 3)
   assert.equal(southend.presentingIssueRule?.level3.max, 8)
-  assert.equal(southend.timescales.acknowledgeWithinHours?.value, 24)
-  assert.equal(southend.timescales.decisionWithinHours?.value, 48)
+  assert.deepEqual(
+    { ...southend.timescales.acknowledgeWithin, note: undefined },
+    { value: 1, unit: 'working-days', stated: 'within 24 hours', source: '001:358', note: undefined },
+  )
+  assert.deepEqual(
+    { ...southend.timescales.decisionWithin, note: undefined },
+    { value: 2, unit: 'working-days', stated: 'within 48 hours', source: '001:370', note: undefined },
+  )
   assert.equal(southend.familySolutions, undefined)
 })
 
@@ -189,4 +196,41 @@ test('a third authority is added by dropping in a JSON file', () => {
     writeFileSync(join(dir, 'mismatch.json'), JSON.stringify({ ...third, id: 'other-council' }))
     assert.throws(() => loadFrameworks(dir), /mismatch\.json[\s\S]*does not match the file name/)
   })
+})
+
+test('both authorities have acknowledgement and decision clocks, in explicit units', () => {
+  for (const f of loadFrameworks()) {
+    const { acknowledgeWithin: ack, decisionWithin: decision } = f.timescales
+    assert.ok(ack && decision, `${f.id} has both clocks`)
+    assert.equal(ack.unit, 'working-days')
+    assert.equal(decision.unit, 'working-days')
+    assert.ok(ack.note && decision.note, `${f.id}: the reading of each clock is explained`)
+  }
+  const essex = frameworkById('essex')!
+  assert.equal(essex.timescales.acknowledgeWithin?.source, 'local configuration', 'the Essex seeds give no timescales')
+  assert.equal(essex.timescales.decisionWithin?.source, 'local configuration')
+})
+
+test('the clocks run on the working calendar: Friday 15:30 before the August bank holiday', () => {
+  const friday = new Date('2025-08-22T14:30:00Z') // 15:30 BST
+  for (const f of loadFrameworks()) {
+    const { acknowledgeWithin: ack, decisionWithin: decision } = f.timescales
+    assert.equal(addTimescale(f.workingCalendar, friday, ack!).toISOString(), '2025-08-26T14:30:00.000Z', `${f.id} acknowledge`)
+    assert.equal(addTimescale(f.workingCalendar, friday, decision!).toISOString(), '2025-08-27T14:30:00.000Z', `${f.id} decision`)
+  }
+})
+
+test('schema clock units are the units the working calendar counts', () => {
+  assert.deepEqual([...CLOCK_UNITS], [...TIMESCALE_UNITS])
+})
+
+test('schema rejects a clock without a unit, or in an unknown unit', () => {
+  const doc = raw('southend')
+  const timescales = doc.timescales as Record<string, Record<string, unknown>>
+  delete timescales.acknowledgeWithin!.unit
+  assert.ok(issuesOf(doc).some((i) => i.startsWith('timescales.acknowledgeWithin.unit: ')))
+
+  const doc2 = raw('southend')
+  ;(doc2.timescales as Record<string, Record<string, unknown>>).decisionWithin!.unit = 'fortnights'
+  assert.ok(issuesOf(doc2).some((i) => i.startsWith('timescales.decisionWithin.unit: ') && i.includes('working-days')))
 })

@@ -204,11 +204,38 @@ const range = z
   .strictObject({ min: z.number().positive(), max: z.number().positive(), source: settingSource, note: text.optional() })
   .refine((r) => r.min <= r.max, { message: 'min must not exceed max', path: ['min'] })
 
+/**
+ * How a service-level clock counts (the working calendar is `workingCalendar`):
+ * - `working-days`: N working days, each as long as the working day, so 1 working day from
+ *   15:30 on a Friday is 15:30 on the next working day;
+ * - `working-hours`: N hours counted only inside working hours;
+ * - `hours`: N elapsed hours, around the clock.
+ * Must match TIMESCALE_UNITS in src/domain/working-calendar.ts (checked by a test).
+ */
+export const CLOCK_UNITS = ['working-days', 'working-hours', 'hours'] as const
+
+/**
+ * A service-level clock: `{ value: 1, unit: 'working-days', stated: 'within 24 hours', source }`.
+ * `value` is in `unit`, never implicitly in hours.
+ */
+const serviceClock = z.strictObject({
+  value: z.number().positive(),
+  unit: z.enum(CLOCK_UNITS, { message: `unit must be one of ${CLOCK_UNITS.join(', ')}` }),
+  /** The timescale in the source's own words (e.g. "within 24 hours") where value and unit are a reading of it. */
+  stated: text.optional(),
+  source: settingSource,
+  /** Why the words were read this way, or where a local setting came from. */
+  note: text.optional(),
+})
+
 const timescales = z.strictObject({
-  /** Every request acknowledged within this many hours. */
-  acknowledgeWithinHours: hoursOrCount.optional(),
-  /** Triage outcome notified to the referrer within this many hours. */
-  decisionWithinHours: hoursOrCount.optional(),
+  /**
+   * Every request acknowledged within this clock of arriving. The key keeps its historic name:
+   * read `value` in `unit`, not in hours.
+   */
+  acknowledgeWithin: serviceClock.optional(),
+  /** Triage outcome notified to the referrer within this clock of the request arriving. As above, `value` is in `unit`. */
+  decisionWithin: serviceClock.optional(),
   /** Whole-family assessment completed within this many days of allocation. */
   assessmentWithinWorkingDays: range.optional(),
   /** Longest period of intensive (level 3) support. */
@@ -419,3 +446,6 @@ export type IndicatorDomain = Framework['indicatorDomains'][number]
 export type TriageOutcomeId = (typeof TRIAGE_OUTCOME_IDS)[number]
 export type ReviewCadence = Framework['reviewCadences'][number]
 export type OutcomeFramework = Framework['outcomeFramework']
+export type ServiceClock = z.infer<typeof serviceClock>
+export type ClockUnit = (typeof CLOCK_UNITS)[number]
+export type WorkingCalendarSettings = Framework['workingCalendar']

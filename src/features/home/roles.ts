@@ -11,15 +11,15 @@ export interface RoleHome {
 export const ROLE_HOMES: Record<Role, RoleHome> = {
   practitioner: {
     intro: 'Ask the front door for support for a family, hear back on the decision, and lead or join the Team Around the Family.',
-    work: ['Requests for support you have made, and their outcomes', 'Families you are Lead Professional for, with what is due next', 'Team Around the Family meetings and reviews'],
+    work: ['Families you are Lead Professional for, with what is due next', 'Team Around the Family meetings and reviews'],
   },
   front_door_officer: {
     intro: 'Acknowledge every request for support within a working day, check the history of everyone in the family, and log consultations.',
-    work: ['The front door queue, priority requests first', 'Requests waiting for acknowledgement', 'Consultation Line log'],
+    work: ['Consultation Line log'],
   },
   duty_manager: {
     intro: 'Decide the level of need and the outcome of every request for support within two working days, and make sure the referrer hears back.',
-    work: ['Requests waiting for a decision, by time left on the clock', 'Decisions that differ from the suggested level', 'Referrers not yet told the outcome'],
+    work: ['Decisions that differ from the suggested level', 'Referrers not yet told the outcome'],
   },
   early_help_advisor: {
     intro: 'Support the practitioners who coordinate Early Help Plans, and receive the plans they register and close.',

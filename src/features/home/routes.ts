@@ -3,19 +3,21 @@ import { frameworkById } from '../../frameworks/index.ts'
 import { actorOf, requireRole } from '../../platform/access/access.ts'
 import type { Database } from '../../platform/db/database.ts'
 import { ROLE_HOMES } from './roles.ts'
-import { authorityTotals } from './service.ts'
+import { authorityTotals, queueTotals } from './service.ts'
 
 export async function homeRoutes(app: FastifyInstance, { db }: { db: Database }) {
   app.get('/home', { preHandler: requireRole(db, 'any') }, async (request, reply) => {
     const actor = actorOf(request)
     const framework = frameworkById(actor.tenantId)
     const totals = actor.role === 'administrator' || actor.role === 'performance_analyst' ? await authorityTotals(db, actor) : null
+    const queue = actor.role === 'front_door_officer' || actor.role === 'duty_manager' ? await queueTotals(db, actor) : null
     return reply.viewAsync('features/home/views/home.njk', {
       role: actor.role,
       home: ROLE_HOMES[actor.role],
       frontDoor: framework?.frontDoor,
       levels: framework?.levels ?? [],
       totals,
+      queue,
     })
   })
 }

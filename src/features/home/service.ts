@@ -7,6 +7,28 @@ export interface AuthorityTotals {
   activeAccounts: number
 }
 
+export interface QueueTotals {
+  waiting: number
+  priority: number
+  unacknowledged: number
+}
+
+/** How the front door queue stands, as totals: the queue itself lists the requests. */
+export async function queueTotals(db: Database, actor: Actor): Promise<QueueTotals> {
+  return db.asTenant(actor.tenantId, async (trx) => {
+    const row = await trx
+      .selectFrom('requests')
+      .select((eb) => [
+        eb.fn.countAll<string>().as('waiting'),
+        eb.fn.count<string>('id').filterWhere('priority', '=', true).as('priority'),
+        eb.fn.count<string>('id').filterWhere('acknowledged_at', 'is', null).as('unacknowledged'),
+      ])
+      .where('status', '=', 'submitted')
+      .executeTakeFirstOrThrow()
+    return { waiting: Number(row.waiting), priority: Number(row.priority), unacknowledged: Number(row.unacknowledged) }
+  })
+}
+
 /** Totals for the authority: aggregates only, so no audit event and no names. */
 export async function authorityTotals(db: Database, actor: Actor): Promise<AuthorityTotals> {
   return db.asTenant(actor.tenantId, async (trx) => {

@@ -21,6 +21,19 @@ export const AUDIT_ACTIONS = {
   'organisation-deactivated': 'Deactivated an organisation',
   'organisation-reactivated': 'Reactivated an organisation',
   'audit-viewed': 'Viewed the audit log',
+  'request-created': 'Started a request for support',
+  'request-updated': 'Changed a request for support',
+  'request-discarded': 'Discarded a draft request for support',
+  'request-submitted': 'Sent a request for support',
+  'request-viewed': 'Viewed a request for support',
+  'request-list-viewed': 'Viewed a list of requests for support',
+  'queue-viewed': 'Viewed the front door queue',
+  'request-acknowledged': 'Acknowledged a request for support',
+  'request-decided': 'Decided a request for support',
+  'match-confirmed': 'Confirmed two records are the same person',
+  'match-rejected': 'Rejected a suggested match between people',
+  'consultation-recorded': 'Recorded a Consultation Line call',
+  'consultation-list-viewed': 'Viewed the Consultation Line log',
 } as const
 export type AuditAction = keyof typeof AUDIT_ACTIONS
 

@@ -34,14 +34,18 @@ export interface DatabaseOptions {
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 20 })
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 20, types: { getTypeParser: typeParser } })
     // An idle client that loses its server emits 'error'; unhandled, it would end the process.
     pool.on('error', (error) => options.logger?.error({ err: error }, 'database pool error'))
     const system = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
     return makeDatabase(system, 'postgres', undefined)
   }
   const dataDir = options.dataDir.startsWith('memory://') ? options.dataDir : ensureDir(options.dataDir)
-  const pglite = await PGlite.create(dataDir, { extensions: { pg_trgm }, startParams: PGLITE_START_PARAMS })
+  const pglite = await PGlite.create(dataDir, {
+    extensions: { pg_trgm },
+    startParams: PGLITE_START_PARAMS,
+    parsers: { [DATE_OID]: (value: string) => value },
+  })
   const system = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) })
   return makeDatabase(system, 'pglite', pglite)
 }
@@ -62,6 +66,14 @@ const PGLITE_START_PARAMS = [
   '-c', 'max_parallel_maintenance_workers=0',
   '-c', 'shared_buffers=16MB',
 ]
+
+/**
+ * A calendar date (a date of birth, a due date) stays the string PostgreSQL sends, 'YYYY-MM-DD':
+ * turned into a Date at local midnight it can shift a day with the time zone.
+ */
+const DATE_OID = 1082
+const typeParser = ((oid: number, format?: 'text' | 'binary') =>
+  oid === DATE_OID ? (value: string) => value : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser
 
 function ensureDir(dir: string): string {
   mkdirSync(dir, { recursive: true })

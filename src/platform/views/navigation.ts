@@ -9,6 +9,8 @@ export interface NavigationItem {
 /** The service navigation, by role. Later capabilities add their entries here. */
 export const NAVIGATION: readonly NavigationItem[] = [
   { href: '/home', text: 'Home', roles: 'any' },
+  { href: '/requests', text: 'Requests for support', roles: ['practitioner'] },
+  { href: '/front-door', text: 'Front door queue', roles: ['front_door_officer', 'duty_manager'] },
   { href: '/admin/accounts', text: 'Accounts', roles: ['administrator'] },
   { href: '/admin/organisations', text: 'Organisations', roles: ['administrator'] },
   { href: '/admin/audit', text: 'Audit log', roles: ['administrator'] },

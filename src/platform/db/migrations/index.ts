@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely/migration'
 import * as foundation from './2026-11-24T1100-foundation.ts'
+import * as requestsForSupport from './2026-11-24T1300-requests-for-support.ts'
 
 /**
  * Migrations are named by the date and time they were written, and listed here rather than read
@@ -7,6 +8,7 @@ import * as foundation from './2026-11-24T1100-foundation.ts'
  */
 const migrations: Record<string, Migration> = {
   '2026-11-24T1100-foundation': foundation,
+  '2026-11-24T1300-requests-for-support': requestsForSupport,
 }
 
 export const migrationProvider: MigrationProvider = {

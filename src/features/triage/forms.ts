@@ -1,0 +1,45 @@
+import { z } from 'zod'
+import { TRIAGE_OUTCOMES } from '../../platform/db/schema.ts'
+
+const optional = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `Must be ${max} characters or fewer`)
+    .optional()
+    .transform((v) => v || undefined)
+
+/** The duty manager's decision. What each outcome needs is checked below, field by field. */
+export const decisionForm = z
+  .object({
+    version: z.coerce.number().int().min(1),
+    outcome: z.enum(TRIAGE_OUTCOMES, { error: 'Select the outcome' }),
+    level: z.enum(['1', '2', '3', '4'], { error: 'Select the level of need' }),
+    reason: z.string({ error: 'Enter the reasons for the decision' }).trim().min(1, 'Enter the reasons for the decision').max(5000, 'Must be 5000 characters or fewer'),
+    differenceReason: optional(2000),
+    signposted: optional(2000),
+    keepInTouchWeeks: optional(3).refine((v) => !v || /^\d{1,2}$/.test(v), 'Enter the number of weeks as a number, like 12'),
+    emergingRoute: z.enum(['taf', 'panel']).optional(),
+    leadProfessional: optional(200),
+    panelDate: optional(50),
+    team: optional(200),
+    socialCareTo: optional(200),
+    socialCareWhen: optional(100),
+  })
+  .superRefine((v, ctx) => {
+    const need = (field: keyof typeof v, message: string) => {
+      if (!v[field]) ctx.addIssue({ code: 'custom', path: [field], message })
+    }
+    if (v.outcome === 'universal-signposting') need('signposted', 'Enter the services the family has been signposted to')
+    if (v.outcome === 'emerging-needs') {
+      need('emergingRoute', 'Select a Team Around the Family or the Children and Family Panel')
+      if (v.emergingRoute === 'taf') need('leadProfessional', 'Enter the name of the Lead Professional')
+      if (v.emergingRoute === 'panel') need('panelDate', 'Enter the date of the panel')
+    }
+    if (v.outcome === 'intensive-support') need('team', 'Enter the team the family is allocated to')
+    if (v.outcome === 'safeguarding') {
+      need('socialCareTo', 'Enter who in children’s social care it was passed to')
+      need('socialCareWhen', 'Enter when it was passed to children’s social care')
+    }
+  })
+export type DecisionForm = z.infer<typeof decisionForm>

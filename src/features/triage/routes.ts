@@ -1,0 +1,95 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { frameworkById } from '../../frameworks/index.ts'
+import { actorOf, NotFoundError, requireRole } from '../../platform/access/access.ts'
+import type { Database } from '../../platform/db/database.ts'
+import { errorsToSummary, typedValues, validateForm } from '../../platform/http/forms.ts'
+import { isUuid } from '../../platform/http/ids.ts'
+import { pageNumber, paginationParams, rangeText } from '../../platform/http/pagination.ts'
+import { CONSENT_RISK_REASONS, SEND, SEX } from '../requests/answers.ts'
+import { clocksFor } from './clocks.ts'
+import { decisionForm } from './forms.ts'
+import { acknowledgeRequest, decideMatch, decideRequest, FRONT_DOOR_ROLES, frontDoorQueue, openRequest } from './service.ts'
+
+const VIEWS = 'features/triage/views'
+
+function uuidParam(request: FastifyRequest, name: string): string {
+  const value = (request.params as Record<string, string>)[name]
+  if (!isUuid(value)) throw new NotFoundError()
+  return value
+}
+
+export async function triageRoutes(app: FastifyInstance, { db }: { db: Database }) {
+  const frontDoor = { preHandler: requireRole(db, FRONT_DOOR_ROLES) }
+  const dutyManager = { preHandler: requireRole(db, ['duty_manager']) }
+
+  app.get('/front-door', frontDoor, async (request, reply) => {
+    const actor = actorOf(request)
+    const page = pageNumber((request.query as Record<string, unknown>).page)
+    const { rows, total } = await frontDoorQueue(db, actor, page)
+    const framework = frameworkById(actor.tenantId)
+    const now = new Date()
+    return reply.viewAsync(`${VIEWS}/queue.njk`, {
+      rows: rows.map((row) => ({ ...row, clocks: framework ? clocksFor(framework, row, now) : null })),
+      range: rangeText(page, rows.length, total, 'requests waiting for a decision'),
+      pagination: paginationParams('/front-door', {}, page, total),
+    })
+  })
+
+  const renderRequest = async (request: FastifyRequest, extra: Record<string, unknown> = {}) => {
+    const actor = actorOf(request)
+    const id = uuidParam(request, 'id')
+    const view = await openRequest(db, actor, id, new Date())
+    const framework = frameworkById(actor.tenantId)
+    const answers = view.request.answers as Record<string, Record<string, unknown> | undefined>
+    const label = (list: { id: string; text: string }[] | undefined, ids: unknown) =>
+      (Array.isArray(ids) ? ids : []).map((i) => list?.find((x) => x.id === i)?.text ?? String(i))
+    const indicatorsByDomain = (framework?.indicatorDomains ?? [])
+      .map((d) => ({ name: d.name, indicators: label(d.indicators, answers.needs?.indicators).filter((t) => d.indicators.some((i) => i.text === t)) }))
+      .filter((d) => d.indicators.length)
+    return {
+      ...view,
+      answers,
+      framework,
+      canDecide: actor.role === 'duty_manager',
+      clocks: framework ? clocksFor(framework, view.request, new Date()) : null,
+      indicatorsByDomain,
+      vulnerabilities: label(framework?.vulnerabilities, answers.needs?.vulnerabilities),
+      difficulties: label(framework?.familySolutions?.difficulties, answers.needs?.difficulties),
+      outcomes: framework?.triageOutcomes ?? [],
+      outcomeNames: Object.fromEntries((framework?.triageOutcomes ?? []).map((o) => [o.id, o.name])),
+      consentRiskReasons: CONSENT_RISK_REASONS,
+      sex: SEX,
+      send: SEND,
+      values: { level: String(view.request.suggested_level ?? '') },
+      ...extra,
+    }
+  }
+
+  app.get('/front-door/requests/:id', frontDoor, async (request, reply) => reply.viewAsync(`${VIEWS}/request.njk`, await renderRequest(request)))
+
+  app.post('/front-door/requests/:id/acknowledge', frontDoor, async (request, reply) => {
+    const id = uuidParam(request, 'id')
+    await acknowledgeRequest(db, actorOf(request), id, new Date())
+    return reply.redirect(`/front-door/requests/${id}`, 303)
+  })
+
+  app.post('/front-door/requests/:id/matches/:personId/:matchedId', dutyManager, async (request, reply) => {
+    const id = uuidParam(request, 'id')
+    const decision = (request.body as Record<string, unknown>)?.decision
+    if (decision !== 'confirmed' && decision !== 'rejected') throw new NotFoundError()
+    await decideMatch(db, actorOf(request), id, uuidParam(request, 'personId'), uuidParam(request, 'matchedId'), decision)
+    return reply.redirect(`/front-door/requests/${id}#history`, 303)
+  })
+
+  app.post('/front-door/requests/:id/decision', dutyManager, async (request, reply) => {
+    const id = uuidParam(request, 'id')
+    const values = typedValues(request.body)
+    const form = validateForm(decisionForm, request.body, { outcome: 'outcome', level: 'level', emergingRoute: 'emergingRoute' })
+    const result = form.ok ? await decideRequest(db, actorOf(request), id, form.value, new Date()) : { ok: false as const, errors: form.errors }
+    if (!result.ok) {
+      reply.code(400)
+      return reply.viewAsync(`${VIEWS}/request.njk`, await renderRequest(request, { values, ...errorsToSummary(result.errors, { outcome: 'outcome', level: 'level' }) }))
+    }
+    return reply.redirect(`/front-door/requests/${id}?decided=1`, 303)
+  })
+}

@@ -1,0 +1,156 @@
+import { decisionNeedsReason } from '../../domain/level-suggestion.ts'
+import { NotFoundError } from '../../platform/access/access.ts'
+import { auditBy, recordAudit, type Actor } from '../../platform/audit/audit.ts'
+import type { Database } from '../../platform/db/database.ts'
+import type { Role } from '../../platform/db/schema.ts'
+import { PAGE_SIZE } from '../../platform/http/pagination.ts'
+import type { DecisionForm } from './forms.ts'
+import { triageRepository as triage } from './repository.ts'
+
+export const FRONT_DOOR_ROLES: readonly Role[] = ['front_door_officer', 'duty_manager']
+
+function requireFrontDoor(actor: Actor): void {
+  if (!FRONT_DOOR_ROLES.includes(actor.role)) throw new NotFoundError()
+}
+
+export async function frontDoorQueue(db: Database, actor: Actor, page: number) {
+  requireFrontDoor(actor)
+  return db.asTenant(actor.tenantId, async (trx) => {
+    const result = await triage.queue(trx, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    await recordAudit(trx, auditBy(actor, { action: 'queue-viewed', recordType: 'request', detail: { page, shown: result.rows.length } }))
+    return result
+  })
+}
+
+const TWELVE_MONTHS_MS = 365 * 24 * 60 * 60 * 1000
+
+/**
+ * Opens a request for triage: its people, each with their earlier records and whether the duty
+ * manager has confirmed or rejected each match, and marks who is looking at it.
+ */
+export async function openRequest(db: Database, actor: Actor, id: string, now: Date) {
+  requireFrontDoor(actor)
+  return db.asTenant(actor.tenantId, async (trx) => {
+    const request = await triage.request(trx, id)
+    if (!request) throw new NotFoundError()
+    const people = await trx.selectFrom('request_people').selectAll().where('request_id', '=', id).orderBy('kind', 'desc').orderBy('position').execute()
+    const candidates = await triage.candidates(trx, id)
+    if (request.status === 'submitted') {
+      await trx.updateTable('requests').set({ looked_at_by: actor.accountId, looked_at_since: now }).where('id', '=', id).execute()
+    }
+    await recordAudit(trx, auditBy(actor, { action: 'request-viewed', recordType: 'request', recordId: id }))
+    const submittedAt = request.submitted_at ?? now
+    const history = people.map((person) => {
+      const matches = candidates
+        .filter((c) => c.person_id === person.id && c.decision !== 'rejected')
+        .map((c) => ({
+          ...c,
+          reReferral: !!c.submitted_at && submittedAt.getTime() - c.submitted_at.getTime() < TWELVE_MONTHS_MS && c.submitted_at < submittedAt,
+        }))
+      return { person, matches, rejected: candidates.filter((c) => c.person_id === person.id && c.decision === 'rejected').length }
+    })
+    const reReferral = history.some((h) => h.matches.some((m) => m.decision === 'confirmed' && m.reReferral))
+    return { request, people, history, reReferral }
+  })
+}
+
+export async function acknowledgeRequest(db: Database, actor: Actor, id: string, now: Date): Promise<void> {
+  requireFrontDoor(actor)
+  await db.asTenant(actor.tenantId, async (trx) => {
+    const updated = await trx
+      .updateTable('requests')
+      .set({ acknowledged_at: now, acknowledged_by: actor.accountId, version: (eb) => eb('version', '+', 1) })
+      .where('id', '=', id)
+      .where('status', '<>', 'draft')
+      .where('acknowledged_at', 'is', null)
+      .returning('id')
+      .executeTakeFirst()
+    if (!updated) {
+      if (!(await triage.request(trx, id))) throw new NotFoundError()
+      return
+    }
+    await recordAudit(trx, auditBy(actor, { action: 'request-acknowledged', recordType: 'request', recordId: id }))
+  })
+}
+
+/** Only a duty manager confirms that two records are one person; nothing is ever merged silently. */
+export async function decideMatch(db: Database, actor: Actor, requestId: string, personId: string, matchedId: string, decision: 'confirmed' | 'rejected') {
+  if (actor.role !== 'duty_manager') throw new NotFoundError()
+  await db.asTenant(actor.tenantId, async (trx) => {
+    const candidate = (await triage.candidates(trx, requestId)).find((c) => c.person_id === personId && c.earlier_id === matchedId)
+    if (!candidate) throw new NotFoundError()
+    await trx
+      .insertInto('person_matches')
+      .values({ tenant_id: actor.tenantId, request_person_id: personId, matched_person_id: matchedId, decision, decided_by: actor.accountId })
+      .onConflict((oc) => oc.columns(['request_person_id', 'matched_person_id']).doUpdateSet({ decision, decided_by: actor.accountId, decided_at: new Date() }))
+      .execute()
+    await recordAudit(
+      trx,
+      auditBy(actor, { action: decision === 'confirmed' ? 'match-confirmed' : 'match-rejected', recordType: 'request-person', recordId: personId, detail: { matched: matchedId } }),
+    )
+  })
+}
+
+export type DecideResult = { ok: true } | { ok: false; errors: Record<string, string> }
+
+/**
+ * The duty manager's decision: one of the four outcomes, the level and the reasons; a level that
+ * differs from the suggestion needs its own reason. A decision made on a stale page is refused.
+ */
+export async function decideRequest(db: Database, actor: Actor, id: string, form: DecisionForm, now: Date): Promise<DecideResult> {
+  if (actor.role !== 'duty_manager') throw new NotFoundError()
+  return db.asTenant(actor.tenantId, async (trx): Promise<DecideResult> => {
+    const request = await triage.request(trx, id)
+    if (!request) throw new NotFoundError()
+    if (request.status === 'decided') return { ok: false, errors: { outcome: 'This request has already been decided' } }
+    const level = Number(form.level)
+    if (request.suggested_level && decisionNeedsReason(request.suggested_level, level) && !form.differenceReason) {
+      return { ok: false, errors: { differenceReason: `Enter why the level differs from the suggested level ${request.suggested_level}` } }
+    }
+    const details = { ...outcomeDetails(form), differenceReason: form.differenceReason }
+    const updated = await trx
+      .updateTable('requests')
+      .set({
+        status: 'decided',
+        outcome: form.outcome,
+        decided_level: level,
+        decision_reason: form.reason,
+        outcome_details: JSON.stringify(details),
+        decided_at: now,
+        decided_by: actor.accountId,
+        acknowledged_at: request.acknowledged_at ?? now,
+        acknowledged_by: request.acknowledged_by ?? actor.accountId,
+        looked_at_by: null,
+        looked_at_since: null,
+        version: (eb) => eb('version', '+', 1),
+      })
+      .where('id', '=', id)
+      .where('version', '=', form.version)
+      .where('status', '=', 'submitted')
+      .returning('id')
+      .executeTakeFirst()
+    if (!updated) return { ok: false, errors: { outcome: 'Someone else changed this request while you were deciding. Check it again, then decide.' } }
+    await recordAudit(trx, auditBy(actor, { action: 'request-decided', recordType: 'request', recordId: id, detail: { outcome: form.outcome, level } }))
+    return { ok: true }
+  })
+}
+
+/** What the referrer is told beside the outcome, in words: no ids, no codes. */
+function outcomeDetails(form: DecisionForm): Record<string, string | undefined> {
+  switch (form.outcome) {
+    case 'universal-signposting':
+      return {
+        signposted: form.signposted,
+        keepInTouchWeeks: form.keepInTouchWeeks,
+        summary: `Signposted to: ${form.signposted}.${form.keepInTouchWeeks ? ` A community team will keep in touch monthly for ${form.keepInTouchWeeks} weeks.` : ''}`,
+      }
+    case 'emerging-needs':
+      return form.emergingRoute === 'taf'
+        ? { route: 'taf', leadProfessional: form.leadProfessional, summary: `A Team Around the Family with ${form.leadProfessional} as Lead Professional.` }
+        : { route: 'panel', panelDate: form.panelDate, summary: `To the Children and Family Panel on ${form.panelDate}, which will appoint a Lead Professional.` }
+    case 'intensive-support':
+      return { team: form.team, summary: `Allocated to ${form.team}.` }
+    case 'safeguarding':
+      return { socialCareTo: form.socialCareTo, socialCareWhen: form.socialCareWhen, summary: `Passed to children’s social care (${form.socialCareTo}) on ${form.socialCareWhen}.` }
+  }
+}
