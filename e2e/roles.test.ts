@@ -9,7 +9,7 @@ import { HomePage } from './pages/HomePage.ts'
 import { SignInPage } from './pages/SignInPage.ts'
 import { Layout, textOf } from './pages/layout.ts'
 
-const ADMIN_NAVIGATION = ['Home', 'Accounts', 'Organisations', 'Audit log']
+const ADMIN_NAVIGATION = ['Home', 'Accounts', 'Organisations', 'Audit log', 'Notifications']
 const EVERYONE_ELSE_NAVIGATION = ['Home']
 
 describe('every demonstration account signs in, sees its own home and navigation, and signs out', () => {

@@ -6,7 +6,9 @@ import type { Database, Trx } from '../../platform/db/database.ts'
 import { PAGE_SIZE } from '../../platform/http/pagination.ts'
 import { SECTIONS, TASKS, type Answers, type SectionId, type TaskId } from './answers.ts'
 import { requestRepository as requests } from './repository.ts'
+import { tellReferrer } from './notify.ts'
 import { frontDoorClocks, suggestionFor } from './rules.ts'
+import { formatDateTime } from '../../platform/views/format.ts'
 
 /** Only practitioners ask for support through the journey; families use the public form. */
 function requirePractitioner(actor: Actor): void {
@@ -113,6 +115,7 @@ export async function savePerson(db: Database, actor: Actor, requestId: string, 
         .set(values)
         .where('id', '=', personId)
         .where('request_id', '=', requestId)
+        .where('kind', '=', input.kind)
         .executeTakeFirst()
       if (!Number(updated.numUpdatedRows)) throw new NotFoundError()
     } else {
@@ -176,6 +179,7 @@ export async function submitRequest(db: Database, actor: Actor, id: string, now:
       .where('id', '=', id)
       .execute()
     await recordAudit(trx, auditBy(actor, { action: 'request-submitted', recordType: 'request', recordId: id, detail: { reference, priority: significantHarm } }))
+    await acknowledge(trx, { ...request, id }, reference, clocks.decisionDueAt)
     return { ok: true, reference }
   })
 }
@@ -230,8 +234,14 @@ export async function submitPriorityRequest(db: Database, actor: Actor, input: P
       .values({ tenant_id: actor.tenantId, request_id: row.id, kind: 'child', given_name: given ?? input.childName, family_name: rest.join(' '), details: '{}' })
       .execute()
     await recordAudit(trx, auditBy(actor, { action: 'request-submitted', recordType: 'request', recordId: row.id, detail: { reference, priority: true } }))
+    await acknowledge(trx, { id: row.id, tenant_id: actor.tenantId, referrer_account_id: actor.accountId, answers: {} }, reference, clocks.decisionDueAt)
     return { id: row.id, reference }
   })
+}
+
+/** The acknowledgement every request gets at once: its reference and when the decision is due. */
+export function acknowledge(trx: Trx, request: Parameters<typeof tellReferrer>[1], reference: string, decisionDueAt: Date) {
+  return tellReferrer(trx, request, 'acknowledged', 'request-acknowledged', { reference, decision_due: formatDateTime(decisionDueAt) })
 }
 
 /** "SOU-2026-00042": the authority, the year, and a number that is never handed out twice. */

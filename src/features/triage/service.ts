@@ -6,6 +6,8 @@ import type { Role } from '../../platform/db/schema.ts'
 import { PAGE_SIZE } from '../../platform/http/pagination.ts'
 import type { DecisionForm } from './forms.ts'
 import { triageRepository as triage } from './repository.ts'
+import { tellReferrer } from '../requests/notify.ts'
+import { frameworkById } from '../../frameworks/index.ts'
 
 export const FRONT_DOOR_ROLES: readonly Role[] = ['front_door_officer', 'duty_manager']
 
@@ -107,7 +109,7 @@ export async function decideRequest(db: Database, actor: Actor, id: string, form
     if (request.suggested_level && decisionNeedsReason(request.suggested_level, level) && !form.differenceReason) {
       return { ok: false, errors: { differenceReason: `Enter why the level differs from the suggested level ${request.suggested_level}` } }
     }
-    const details = { ...outcomeDetails(form), differenceReason: form.differenceReason }
+    const details: Record<string, string | undefined> = { ...outcomeDetails(form), differenceReason: form.differenceReason }
     const updated = await trx
       .updateTable('requests')
       .set({
@@ -131,6 +133,14 @@ export async function decideRequest(db: Database, actor: Actor, id: string, form
       .executeTakeFirst()
     if (!updated) return { ok: false, errors: { outcome: 'Someone else changed this request while you were deciding. Check it again, then decide.' } }
     await recordAudit(trx, auditBy(actor, { action: 'request-decided', recordType: 'request', recordId: id, detail: { outcome: form.outcome, level } }))
+    const outcomeName = frameworkById(actor.tenantId)?.triageOutcomes.find((o) => o.id === form.outcome)?.name ?? form.outcome
+    await tellReferrer(trx, request, 'decided', 'request-decided', {
+      reference: request.reference ?? '',
+      outcome: outcomeName,
+      level: level,
+      reasons: form.reason,
+      next: details.summary ?? '',
+    })
     return { ok: true }
   })
 }

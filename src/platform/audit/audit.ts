@@ -21,6 +21,7 @@ export const AUDIT_ACTIONS = {
   'organisation-deactivated': 'Deactivated an organisation',
   'organisation-reactivated': 'Reactivated an organisation',
   'audit-viewed': 'Viewed the audit log',
+  'notification-list-viewed': 'Viewed the notification outbox',
   'request-created': 'Started a request for support',
   'request-updated': 'Changed a request for support',
   'request-discarded': 'Discarded a draft request for support',

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely'
+import type { NotificationTable } from '../notify/schema.ts'
 
 /** Timestamps come back from both drivers as Date; we write them as Date or leave them to defaults. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
@@ -190,4 +191,5 @@ export interface DB {
   request_people: RequestPersonTable
   person_matches: PersonMatchTable
   consultations: ConsultationTable
+  notifications: NotificationTable
 }

@@ -14,6 +14,7 @@ export const NAVIGATION: readonly NavigationItem[] = [
   { href: '/admin/accounts', text: 'Accounts', roles: ['administrator'] },
   { href: '/admin/organisations', text: 'Organisations', roles: ['administrator'] },
   { href: '/admin/audit', text: 'Audit log', roles: ['administrator'] },
+  { href: '/admin/notifications', text: 'Notifications', roles: ['administrator'] },
 ]
 
 /** `current` marks the page itself (aria-current="page"), `active` a page beneath it. */

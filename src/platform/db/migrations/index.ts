@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely/migration'
 import * as foundation from './2026-11-24T1100-foundation.ts'
 import * as requestsForSupport from './2026-11-24T1300-requests-for-support.ts'
+import * as notifications from './2026-11-24T1400-notifications.ts'
 
 /**
  * Migrations are named by the date and time they were written, and listed here rather than read
@@ -9,6 +10,7 @@ import * as requestsForSupport from './2026-11-24T1300-requests-for-support.ts'
 const migrations: Record<string, Migration> = {
   '2026-11-24T1100-foundation': foundation,
   '2026-11-24T1300-requests-for-support': requestsForSupport,
+  '2026-11-24T1400-notifications': notifications,
 }
 
 export const migrationProvider: MigrationProvider = {
