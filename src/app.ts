@@ -6,10 +6,13 @@ import qs from 'node:querystring'
 import type { Config } from './config.ts'
 import { accountRoutes } from './features/accounts/routes.ts'
 import { auditLogRoutes } from './features/audit-log/routes.ts'
+import { consultationRoutes } from './features/consultations/routes.ts'
 import { homeRoutes } from './features/home/routes.ts'
+import { notificationRoutes } from './features/notifications/routes.ts'
 import { organisationRoutes } from './features/organisations/routes.ts'
 import { publicPageRoutes } from './features/public-pages/routes.ts'
 import { requestRoutes } from './features/requests/routes.ts'
+import { selfRequestRoutes } from './features/self-request/routes.ts'
 import { triageRoutes } from './features/triage/routes.ts'
 import { signInRoutes } from './features/sign-in/routes.ts'
 import { sessions } from './platform/auth/plugin.ts'
@@ -80,7 +83,10 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
   await app.register(accountRoutes, { db })
   await app.register(organisationRoutes, { db })
   await app.register(auditLogRoutes, { db })
+  await app.register(notificationRoutes, { db })
   await app.register(requestRoutes, { db })
   await app.register(triageRoutes, { db })
+  await app.register(selfRequestRoutes, { db })
+  await app.register(consultationRoutes, { db })
   return app
 }

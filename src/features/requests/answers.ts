@@ -24,12 +24,16 @@ export const CONSENT_RISK_REASONS = {
   other: 'Another reason',
 } as const
 
+/** A UK telephone number the front door can call back. */
+export const phoneNumber = (missing: string) =>
+  text(missing, 30).refine(
+    (v) => /^\+?[0-9 ()-]{10,20}$/.test(v) && v.replace(/\D/g, '').length >= 10,
+    'Enter a telephone number, like 01632 960 001 or 07700 900 982',
+  )
+
 export const SECTIONS = {
   referrer: z.object({
-    phone: text('Enter a telephone number the front door can reach you on', 30).refine(
-      (v) => /^\+?[0-9 ()-]{10,20}$/.test(v) && v.replace(/\D/g, '').length >= 10,
-      'Enter a telephone number, like 01632 960 001 or 07700 900 982',
-    ),
+    phone: phoneNumber('Enter a telephone number the front door can reach you on'),
   }),
   address: z
     .object({

@@ -8,7 +8,7 @@ import type { Database } from '../../platform/db/database.ts'
 import { errorsToSummary, typedValues, validateForm } from '../../platform/http/forms.ts'
 import { isUuid } from '../../platform/http/ids.ts'
 import { pageNumber, paginationParams, rangeText } from '../../platform/http/pagination.ts'
-import { adultForm, childForm, CONSENT_RISK_REASONS, ETHNICITIES, SECTION_TITLES, SECTIONS, SEND, SEX, TASKS, type Answers, type SectionId } from './answers.ts'
+import { adultForm, childForm, phoneNumber, CONSENT_RISK_REASONS, ETHNICITIES, SECTION_TITLES, SECTIONS, SEND, SEX, TASKS, type Answers, type SectionId } from './answers.ts'
 import { discardDraft, myRequests, type PersonInput, removePerson, savePerson, saveSection, startRequest, submitPriorityRequest, submitRequest, viewOwnRequest } from './service.ts'
 
 const VIEWS = 'features/requests/views'
@@ -208,7 +208,7 @@ const priorityForm = z.object({
   postcode: z.string({ error: 'Enter the postcode' }).trim().min(1, 'Enter the postcode').max(10, 'Enter a real postcode, like SS1 1AA'),
   address: z.string({ error: 'Enter the address' }).trim().min(1, 'Enter the address').max(500, 'Must be 500 characters or fewer'),
   happening: z.string({ error: 'Enter what is happening' }).trim().min(1, 'Enter what is happening').max(5000, 'Must be 5000 characters or fewer'),
-  phone: z.string({ error: 'Enter your telephone number' }).trim().min(1, 'Enter your telephone number').max(30, 'Must be 30 characters or fewer'),
+  phone: phoneNumber('Enter your telephone number'),
 })
 
 function frontDoorOf(request: FastifyRequest) {

@@ -51,9 +51,22 @@ export interface TaskStatus {
 export function taskStatuses(answers: Answers, people: { kind: string }[]): TaskStatus[] {
   return TASKS.map((id) => {
     if (id === 'children') return { id, complete: people.some((p) => p.kind === 'child') }
-    if (id === 'adults') return { id, complete: people.some((p) => p.kind === 'adult') }
+    if (id === 'adults') return { id, complete: adultsRelatedToEveryChild(people) }
     return { id, complete: answers[id] !== undefined && SECTIONS[id].safeParse(answers[id]).success }
   })
+}
+
+/** At least one adult, each related to every child: a child added later needs their relationships too. */
+function adultsRelatedToEveryChild(people: { id?: string; kind: string; details?: Record<string, unknown> }[]): boolean {
+  const adults = people.filter((p) => p.kind === 'adult')
+  const children = people.filter((p) => p.kind === 'child')
+  return (
+    adults.length > 0 &&
+    adults.every((adult) => {
+      const relationships = (adult.details?.relationships ?? {}) as Record<string, unknown>
+      return children.every((child) => typeof relationships[child.id ?? ''] === 'string' && relationships[child.id ?? ''] !== '')
+    })
+  )
 }
 
 export async function viewOwnRequest(db: Database, actor: Actor, id: string) {

@@ -11,18 +11,27 @@ export const NAVIGATION: readonly NavigationItem[] = [
   { href: '/home', text: 'Home', roles: 'any' },
   { href: '/requests', text: 'Requests for support', roles: ['practitioner'] },
   { href: '/front-door', text: 'Front door queue', roles: ['front_door_officer', 'duty_manager'] },
+  { href: '/front-door/consultations', text: 'Consultation Line log', roles: ['front_door_officer', 'duty_manager'] },
   { href: '/admin/accounts', text: 'Accounts', roles: ['administrator'] },
   { href: '/admin/organisations', text: 'Organisations', roles: ['administrator'] },
   { href: '/admin/audit', text: 'Audit log', roles: ['administrator'] },
   { href: '/admin/notifications', text: 'Notifications', roles: ['administrator'] },
 ]
 
-/** `current` marks the page itself (aria-current="page"), `active` a page beneath it. */
+/**
+ * `current` marks the page itself (aria-current="page"), `active` a page beneath it; only the
+ * item with the longest matching address is marked, so /front-door/consultations is not also
+ * the queue.
+ */
 export function navigationFor(role: Role, currentPath: string): { href: string; text: string; current: boolean; active: boolean }[] {
-  return NAVIGATION.filter((item) => item.roles === 'any' || item.roles.includes(role)).map((item) => ({
+  const items = NAVIGATION.filter((item) => item.roles === 'any' || item.roles.includes(role))
+  const best = items
+    .filter((item) => currentPath === item.href || currentPath.startsWith(`${item.href}/`))
+    .reduce<NavigationItem | undefined>((longest, item) => (!longest || item.href.length > longest.href.length ? item : longest), undefined)
+  return items.map((item) => ({
     href: item.href,
     text: item.text,
-    current: currentPath === item.href,
-    active: currentPath.startsWith(`${item.href}/`),
+    current: item === best && currentPath === item.href,
+    active: item === best && currentPath !== item.href,
   }))
 }
