@@ -9,8 +9,16 @@ import { HomePage } from './pages/HomePage.ts'
 import { SignInPage } from './pages/SignInPage.ts'
 import { Layout, textOf } from './pages/layout.ts'
 
-const ADMIN_NAVIGATION = ['Home', 'Accounts', 'Organisations', 'Audit log', 'Notifications']
-const EVERYONE_ELSE_NAVIGATION = ['Home']
+/** What each role's service navigation offers. */
+const NAVIGATION: Record<string, string[]> = {
+  administrator: ['Home', 'Accounts', 'Organisations', 'Audit log', 'Notifications'],
+  practitioner: ['Home', 'Requests for support'],
+  front_door_officer: ['Home', 'Front door queue', 'Consultation Line log'],
+  duty_manager: ['Home', 'Front door queue', 'Consultation Line log'],
+  early_help_advisor: ['Home'],
+  team_manager: ['Home'],
+  performance_analyst: ['Home'],
+}
 
 describe('every demonstration account signs in, sees its own home and navigation, and signs out', () => {
   let server: E2EServer
@@ -47,7 +55,7 @@ describe('every demonstration account signs in, sees its own home and navigation
         assert.ok((await textOf(home.main)).includes(`${ROLE_LABELS[account.role]}, `), 'their role is named above their name')
         assert.equal(await home.authoritySummary.count(), account.role === 'administrator' ? 1 : 0)
 
-        const expected = account.role === 'administrator' ? ADMIN_NAVIGATION : EVERYONE_ELSE_NAVIGATION
+        const expected = NAVIGATION[account.role]
         assert.deepEqual(await home.navigationLinks(), expected, 'only their role’s navigation')
         assert.deepEqual(await home.govukBranding(), [], 'no GOV.UK branding')
 

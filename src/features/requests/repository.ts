@@ -7,6 +7,10 @@ export const requestRepository = {
     return trx.selectFrom('requests').selectAll().where('id', '=', id).executeTakeFirst()
   },
 
+  byIdForUpdate(trx: Trx, id: string) {
+    return trx.selectFrom('requests').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+  },
+
   people(trx: Trx, requestId: string) {
     return trx.selectFrom('request_people').selectAll().where('request_id', '=', requestId).orderBy('kind', 'desc').orderBy('position').execute()
   },

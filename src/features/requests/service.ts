@@ -21,9 +21,12 @@ function frameworkOf(actor: Actor): Framework {
   return framework
 }
 
-/** A request belongs to the practitioner who made it: anyone else is told it does not exist. */
-async function ownRequest(trx: Trx, actor: Actor, id: string) {
-  const request = await requests.byId(trx, id)
+/**
+ * A request belongs to the practitioner who made it: anyone else is told it does not exist.
+ * `lock` holds the row until the transaction ends, so a double click cannot send a draft twice.
+ */
+async function ownRequest(trx: Trx, actor: Actor, id: string, lock = false) {
+  const request = await (lock ? requests.byIdForUpdate(trx, id) : requests.byId(trx, id))
   if (!request || request.referrer_account_id !== actor.accountId) throw new NotFoundError()
   return request
 }
@@ -164,7 +167,7 @@ export async function submitRequest(db: Database, actor: Actor, id: string, now:
   requirePractitioner(actor)
   const framework = frameworkOf(actor)
   return db.asTenant(actor.tenantId, async (trx): Promise<SubmitResult> => {
-    const request = await ownRequest(trx, actor, id)
+    const request = await ownRequest(trx, actor, id, true)
     if (request.status !== 'draft') return { ok: false, incomplete: [], reason: 'not-draft' }
     const answers = request.answers as Answers
     const people = await requests.people(trx, id)
@@ -267,9 +270,9 @@ export async function issueReference(trx: Trx, framework: Framework, now: Date):
 export async function discardDraft(db: Database, actor: Actor, id: string): Promise<void> {
   requirePractitioner(actor)
   await db.asTenant(actor.tenantId, async (trx) => {
-    const request = await ownRequest(trx, actor, id)
+    const request = await ownRequest(trx, actor, id, true)
     if (request.status !== 'draft') return
-    await trx.deleteFrom('requests').where('id', '=', id).execute()
+    await trx.deleteFrom('requests').where('id', '=', id).where('status', '=', 'draft').execute()
     await recordAudit(trx, auditBy(actor, { action: 'request-discarded', recordType: 'request', recordId: id }))
   })
 }
