@@ -14,7 +14,7 @@ const PORT = Number(process.env.BENCH_PORT ?? 3999)
 const base = `http://localhost:${PORT}`
 const P95_BUDGET_MS = 50
 const RSS_BUDGET_MB = 400
-const PUBLIC_PAGES = ['/', '/sign-in', '/cookies', '/health']
+const PUBLIC_PAGES = ['/', '/sign-in', '/cookies', '/health', '/help', '/help/essex']
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'early-help-bench-'))
 const startServer = () =>
@@ -41,12 +41,14 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 2000))
   const rssAtRest = rssMb(server.pid)
   const cookie = await signIn('administrator@essex.example')
-  const pages = [...PUBLIC_PAGES, '/home', '/admin/accounts', '/admin/organisations', '/admin/audit', '/admin/accounts/new']
+  const practitioner = await signIn('practitioner@essex.example')
+  const frontDoor = await signIn('duty-manager@essex.example')
+  const pages = [...PUBLIC_PAGES, '/home', '/admin/accounts', '/admin/organisations', '/admin/audit', '/admin/accounts/new', '/admin/notifications', '/requests', '/requests/new', '/front-door', '/front-door/consultations']
   const results = []
   for (const page of pages) {
     const times: number[] = []
     // Public pages are measured as a visitor sees them: signed in, they redirect to the home page.
-    const headers = PUBLIC_PAGES.includes(page) ? {} : { cookie }
+    const headers = PUBLIC_PAGES.includes(page) ? {} : { cookie: page.startsWith('/requests') ? practitioner : page.startsWith('/front-door') ? frontDoor : cookie }
     const result = await new Promise<autocannon.Result>((resolve, reject) => {
       const run = autocannon({ url: base + page, connections: CONNECTIONS, duration: SECONDS, headers }, (error, done) =>
         error ? reject(error) : resolve(done),

@@ -9,6 +9,7 @@ import { errorsToSummary, typedValues, validateForm } from '../../platform/http/
 import { isUuid } from '../../platform/http/ids.ts'
 import { pageNumber, paginationParams, rangeText } from '../../platform/http/pagination.ts'
 import { adultForm, childForm, phoneNumber, CONSENT_RISK_REASONS, ETHNICITIES, SECTION_TITLES, SECTIONS, SEND, SEX, TASKS, type Answers, type SectionId } from './answers.ts'
+import { suggestionFor } from './rules.ts'
 import { discardDraft, myRequests, type PersonInput, removePerson, savePerson, saveSection, startRequest, submitPriorityRequest, submitRequest, viewOwnRequest } from './service.ts'
 
 const VIEWS = 'features/requests/views'
@@ -346,6 +347,8 @@ function readPerson(kind: 'child' | 'adult', body: Record<string, unknown>, chil
 
 function checkContext(request: FastifyRequest, answers: Answers) {
   const framework = frameworkById(actorOf(request).tenantId)
+  // What the front door will see suggested, so the practitioner knows before sending.
+  const suggestion = framework ? suggestionFor(framework, answers, answers.consent?.significantHarm === 'yes') : undefined
   const label = (list: { id: string; text: string }[] | undefined, ids: string[] | undefined) =>
     (ids ?? []).map((id) => list?.find((x) => x.id === id)?.text ?? id)
   return {
@@ -357,6 +360,7 @@ function checkContext(request: FastifyRequest, answers: Answers) {
       difficulties: label(framework?.familySolutions?.difficulties, answers.needs?.difficulties),
     },
     consentRiskReasons: CONSENT_RISK_REASONS,
+    suggestion,
     sex: SEX,
     send: SEND,
   }
