@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, test } from 'node:test'
 import { createTestContext, type Agent, type TestAccount, type TestContext } from '../../test/context.ts'
+import { text, inputValue, errorSummary } from '../../test/html.ts'
 
 let ctx: TestContext
 let admin: TestAccount
@@ -17,25 +18,6 @@ before(async () => {
   agent = await ctx.signIn(admin)
 })
 after(() => ctx.close())
-
-function errorSummary(html: string): { href: string; text: string }[] {
-  const summary = /<div class="govuk-error-summary"[^]*?<\/ul>/.exec(html)?.[0] ?? ''
-  return [...summary.matchAll(/<a href="([^"]*)">([^<]*)<\/a>/g)].map((m) => ({ href: m[1] ?? '', text: (m[2] ?? '').trim() }))
-}
-
-function inputValue(html: string, name: string): string | undefined {
-  const input = new RegExp(`<input\\b[^>]*\\bname="${name}"[^>]*>`).exec(html)?.[0]
-  return input ? (/\bvalue="([^"]*)"/.exec(input)?.[1] ?? '') : undefined
-}
-
-function text(html: string): string {
-  return html
-    .replace(/<[^>]*>/g, ' ')
-    .replaceAll('&amp;', '&')
-    .replaceAll('&#39;', "'")
-    .replace(/\s+/g, ' ')
-    .trim()
-}
 
 /** The account ids linked from a list page, in order. */
 function listedIds(html: string): string[] {

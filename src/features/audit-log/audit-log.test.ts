@@ -4,6 +4,7 @@ import { after, before, test } from 'node:test'
 import { sql } from 'kysely'
 import { AUDIT_ACTIONS } from '../../platform/audit/audit.ts'
 import { createTestContext, type Agent, type TestAccount, type TestContext } from '../../test/context.ts'
+import { text } from '../../test/html.ts'
 
 let ctx: TestContext
 let admin: TestAccount
@@ -32,14 +33,6 @@ function rows(html: string): Row[] {
     const n = /\bn: (\d+)/.exec(cells[2] ?? '')?.[1]
     return { when: cells[0] ?? '', who: cells[1] ?? '', what: cells[2] ?? '', record: cells[3] ?? '', n: n === undefined ? undefined : Number(n) }
   })
-}
-
-function text(html: string): string {
-  return html
-    .replace(/<[^>]*>/g, ' ')
-    .replaceAll('&amp;', '&')
-    .replace(/\s+/g, ' ')
-    .trim()
 }
 
 function olderLink(html: string): string | undefined {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { after, before, test } from 'node:test'
 import { createTestContext, type Agent, type TestAccount, type TestContext } from '../../test/context.ts'
 import { CONSULTATION_PAGE_SIZE } from './service.ts'
+import { inputValue, textareaValue, errorSummary } from '../../test/html.ts'
 
 let ctx: TestContext
 let officer: TestAccount
@@ -18,21 +19,6 @@ before(async () => {
   managerAgent = await ctx.signIn(manager)
 })
 after(() => ctx.close())
-
-function errorSummary(html: string): { href: string; text: string }[] {
-  const summary = /<div class="govuk-error-summary"[^]*?<\/ul>/.exec(html)?.[0] ?? ''
-  return [...summary.matchAll(/<a href="([^"]*)">([^<]*)<\/a>/g)].map((m) => ({ href: m[1] ?? '', text: (m[2] ?? '').trim() }))
-}
-
-function inputValue(html: string, name: string): string | undefined {
-  const input = new RegExp(`<input\\b[^>]*\\bname="${name}"[^>]*>`).exec(html)?.[0]
-  return input ? (/\bvalue="([^"]*)"/.exec(input)?.[1] ?? '') : undefined
-}
-
-function textareaValue(html: string, name: string): string | undefined {
-  const match = new RegExp(`<textarea\\b[^>]*\\bname="${name}"[^>]*>([^]*?)</textarea>`).exec(html)
-  return match ? (match[1] ?? '').trim() : undefined
-}
 
 /** The caller names on the list page, in the order shown (each card's title ends with the caller). */
 function callersShown(html: string): string[] {

@@ -5,6 +5,7 @@ import { MAX_ATTEMPTS, queueNotification } from '../../platform/notify/outbox.ts
 import { createOutboxTestContext } from '../../platform/notify/test-support.ts'
 import type { Agent, TestAccount, TestContext } from '../../test/context.ts'
 import { statusTag } from './routes.ts'
+import { text } from '../../test/html.ts'
 
 let ctx: TestContext
 let admin: TestAccount
@@ -16,14 +17,6 @@ before(async () => {
 after(() => ctx.close())
 
 const signIn = (account: TestAccount): Promise<Agent> => ctx.signIn(account)
-
-function text(html: string): string {
-  return html
-    .replace(/<[^>]*>/g, ' ')
-    .replaceAll('&amp;', '&')
-    .replace(/\s+/g, ' ')
-    .trim()
-}
 
 /** The table's rows as arrays of cell text. */
 function tableRows(html: string): string[][] {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, test } from 'node:test'
 import { createTestContext, type Agent, type TestAccount, type TestContext } from '../../test/context.ts'
+import { text, inputValue, errorSummary } from '../../test/html.ts'
 
 let ctx: TestContext
 let admin: TestAccount
@@ -17,16 +18,6 @@ after(() => ctx.close())
 /** Names that sort before "Organisation …", which ctx.newAccount creates, so they are on the first page. */
 const uniqueName = (label: string) => `Aardvark ${label} ${randomUUID().slice(0, 8)}`
 
-function errorSummary(html: string): { href: string; text: string }[] {
-  const summary = /<div class="govuk-error-summary"[^]*?<\/ul>/.exec(html)?.[0] ?? ''
-  return [...summary.matchAll(/<a href="([^"]*)">([^<]*)<\/a>/g)].map((m) => ({ href: m[1] ?? '', text: (m[2] ?? '').trim() }))
-}
-
-function inputValue(html: string, name: string): string | undefined {
-  const input = new RegExp(`<input\\b[^>]*\\bname="${name}"[^>]*>`).exec(html)?.[0]
-  return input ? (/\bvalue="([^"]*)"/.exec(input)?.[1] ?? '') : undefined
-}
-
 /** The cells of the list's row for an organisation, as text. */
 function listRow(html: string, name: string): { kind: string; accounts: number; status: string; action: string; formAction: string } | undefined {
   const rows = html.match(/<tr class="govuk-table__row">[^]*?<\/tr>/g) ?? []
@@ -40,14 +31,6 @@ function listRow(html: string, name: string): { kind: string; accounts: number; 
     action: (cells[3] ?? '').replace(name, '').trim(),
     formAction: /<form method="post" action="([^"]*)"/.exec(row)?.[1] ?? '',
   }
-}
-
-function text(html: string): string {
-  return html
-    .replace(/<[^>]*>/g, ' ')
-    .replaceAll('&amp;', '&')
-    .replace(/\s+/g, ' ')
-    .trim()
 }
 
 async function organisationsNamed(name: string) {

@@ -4,6 +4,7 @@ import { after, before, beforeEach, test } from 'node:test'
 import { createTestContext, type Agent, type TestContext } from '../../test/context.ts'
 import { isUkPhoneNumber, readSelfRequest } from './forms.ts'
 import { SELF_REQUEST_LIMIT } from './service.ts'
+import { inputValue, textareaValue, errorSummary } from '../../test/html.ts'
 
 let ctx: TestContext
 let essexOfficer: Agent
@@ -17,21 +18,6 @@ before(async () => {
 after(() => ctx.close())
 // Every test here posts from the same address (inject's 127.0.0.1): each starts with a fresh count.
 beforeEach(() => ctx.db.system.deleteFrom('sign_in_throttle').where('key', 'like', 'self-request:%').execute())
-
-function errorSummary(html: string): { href: string; text: string }[] {
-  const summary = /<div class="govuk-error-summary"[^]*?<\/ul>/.exec(html)?.[0] ?? ''
-  return [...summary.matchAll(/<a href="([^"]*)">([^<]*)<\/a>/g)].map((m) => ({ href: m[1] ?? '', text: (m[2] ?? '').trim() }))
-}
-
-function inputValue(html: string, name: string): string | undefined {
-  const input = new RegExp(`<input\\b[^>]*\\bname="${name}"[^>]*>`).exec(html)?.[0]
-  return input ? (/\bvalue="([^"]*)"/.exec(input)?.[1] ?? '') : undefined
-}
-
-function textareaValue(html: string, name: string): string | undefined {
-  const match = new RegExp(`<textarea\\b[^>]*\\bname="${name}"[^>]*>([^]*?)</textarea>`).exec(html)
-  return match ? (match[1] ?? '').trim() : undefined
-}
 
 /** A visitor who has opened the form, so their browser holds the form token's cookie. */
 async function family(authority = 'essex'): Promise<Agent> {
@@ -253,7 +239,8 @@ test('a bad email, telephone number, postcode or date is explained and everythin
     assert.equal(inputValue(response.body, name), typed[name], name)
   }
   assert.equal(textareaValue(response.body, 'worries'), typed.worries)
-  assert.equal(textareaValue(response.body, 'goingWell'), 'Grandma helps &lt;a lot&gt;')
+  assert.equal(textareaValue(response.body, 'goingWell'), 'Grandma helps <a lot>')
+  assert.ok(response.body.includes('Grandma helps &lt;a lot&gt;'), 'typed markup is kept as text, escaped')
   assert.match(response.body, /name="agree" type="checkbox" value="yes" checked/)
   assert.match(response.body, /<details class="govuk-details" open>/, 'the further children stay open when something was typed in them')
   assert.match(response.body, />\s*First child\s*</, 'with several children, the first is called the first')

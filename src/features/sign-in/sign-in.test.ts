@@ -6,6 +6,7 @@ import { hashToken } from '../../platform/auth/sessions.ts'
 import { CSRF_COOKIE, SESSION_COOKIE } from '../../platform/http/cookies.ts'
 import { createTestContext, TEST_PASSWORD, type Agent, type TestContext } from '../../test/context.ts'
 import { safeReturnTo } from './forms.ts'
+import { inputValue, errorSummary } from '../../test/html.ts'
 
 const ORIGIN = 'https://early-help.example'
 const GENERIC_ERROR = 'Enter a correct email address and password'
@@ -23,16 +24,6 @@ async function visitorAtSignIn(url = '/sign-in'): Promise<Agent> {
   const page = await agent.get(url)
   assert.equal(page.statusCode, 200)
   return agent
-}
-
-function errorSummary(html: string): { href: string; text: string }[] {
-  const summary = /<div class="govuk-error-summary"[^]*?<\/ul>/.exec(html)?.[0] ?? ''
-  return [...summary.matchAll(/<a href="([^"]*)">([^<]*)<\/a>/g)].map((m) => ({ href: m[1] ?? '', text: (m[2] ?? '').trim() }))
-}
-
-function inputValue(html: string, name: string): string | undefined {
-  const input = new RegExp(`<input\\b[^>]*\\bname="${name}"[^>]*>`).exec(html)?.[0]
-  return input ? (/\bvalue="([^"]*)"/.exec(input)?.[1] ?? '') : undefined
 }
 
 async function lastAuditId(): Promise<string> {

@@ -4,6 +4,7 @@ import { after, before, test } from 'node:test'
 import { nhsCheckDigit } from '../../domain/nhs-number.ts'
 import { frameworkById } from '../../frameworks/index.ts'
 import { createTestContext, type Agent, type TestAccount, type TestContext } from '../../test/context.ts'
+import { text, inputValue, textareaValue, errorSummary } from '../../test/html.ts'
 
 /**
  * The front door over HTTP, against the real app and database: the queue, a request's page with
@@ -48,31 +49,6 @@ after(() => ctx.close())
 
 // ---------------------------------------------------------------------------------------------
 // Reading pages.
-
-function text(html: string): string {
-  return html
-    .replace(/<[^>]*>/g, ' ')
-    .replaceAll('&amp;', '&')
-    .replaceAll('&#39;', "'")
-    .replaceAll('&quot;', '"')
-    .replace(/\s+/g, ' ')
-    .trim()
-}
-
-function errorSummary(html: string): { href: string; text: string }[] {
-  const summary = /<div class="govuk-error-summary"[^]*?<\/ul>/.exec(html)?.[0] ?? ''
-  return [...summary.matchAll(/<a href="([^"]*)">([^<]*)<\/a>/g)].map((m) => ({ href: m[1] ?? '', text: text(m[2] ?? '') }))
-}
-
-function inputValue(html: string, name: string): string | undefined {
-  const input = new RegExp(`<input\\b[^>]*\\bname="${name}"[^>]*>`).exec(html)?.[0]
-  return input ? (/\bvalue="([^"]*)"/.exec(input)?.[1] ?? '') : undefined
-}
-
-function textareaValue(html: string, name: string): string | undefined {
-  const match = new RegExp(`<textarea\\b[^>]*\\bname="${name}"[^>]*>([^]*?)</textarea>`).exec(html)
-  return match ? text(match[1] ?? '') : undefined
-}
 
 /** The request ids the queue lists, in order. */
 function queued(html: string): string[] {

@@ -6,6 +6,7 @@ import type { LightMyRequestResponse } from 'fastify'
 import { ORGANISATION_KINDS, ROLES } from '../db/schema.ts'
 import { createTestContext, TEST_PASSWORD, type Agent, type TestAccount, type TestContext } from '../../test/context.ts'
 import { CSRF_COOKIE, SESSION_COOKIE } from './cookies.ts'
+import { inputValue } from '../../test/html.ts'
 
 const FORM_EXPIRED = 'This form could not be sent'
 
@@ -39,11 +40,6 @@ function decodeAttribute(value: string): string {
         ? String.fromCodePoint(Number(code.slice(1)))
         : (named[code] ?? entity),
   )
-}
-
-function inputValue(html: string, name: string): string | undefined {
-  const input = new RegExp(`<input\\b[^>]*\\bname="${name}"[^>]*>`).exec(html)?.[0]
-  return input ? (/\bvalue="([^"]*)"/.exec(input)?.[1] ?? '') : undefined
 }
 
 function csp(response: LightMyRequestResponse): Map<string, string[]> {
