@@ -1,4 +1,4 @@
-import { clockState, type ClockState } from '../../domain/working-calendar.ts'
+import { clockState, formatDuration, type ClockState } from '../../domain/working-calendar.ts'
 import type { Framework } from '../../frameworks/schema.ts'
 
 interface ClockedRequest {
@@ -29,4 +29,10 @@ export function clocksFor(framework: Framework, request: ClockedRequest, now: Da
       unit: framework.timescales.decisionWithin?.unit,
     }),
   }
+}
+
+/** How long a request has been waiting, in plain elapsed time: "2 days and 3 hours". */
+export function ageOf(submittedAt: Date | null, now: Date): string {
+  if (!submittedAt) return ''
+  return formatDuration((now.getTime() - submittedAt.getTime()) / 60_000, { dayMinutes: 24 * 60, working: false })
 }

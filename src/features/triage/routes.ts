@@ -6,7 +6,7 @@ import { errorsToSummary, typedValues, validateForm } from '../../platform/http/
 import { isUuid } from '../../platform/http/ids.ts'
 import { pageNumber, paginationParams, rangeText } from '../../platform/http/pagination.ts'
 import { CONSENT_RISK_REASONS, SEND, SEX } from '../requests/answers.ts'
-import { clocksFor } from './clocks.ts'
+import { ageOf, clocksFor } from './clocks.ts'
 import { decisionForm } from './forms.ts'
 import { acknowledgeRequest, decideMatch, decideRequest, FRONT_DOOR_ROLES, frontDoorQueue, openRequest } from './service.ts'
 
@@ -29,7 +29,7 @@ export async function triageRoutes(app: FastifyInstance, { db }: { db: Database 
     const framework = frameworkById(actor.tenantId)
     const now = new Date()
     return reply.viewAsync(`${VIEWS}/queue.njk`, {
-      rows: rows.map((row) => ({ ...row, clocks: framework ? clocksFor(framework, row, now) : null })),
+      rows: rows.map((row) => ({ ...row, age: ageOf(row.submitted_at, now), clocks: framework ? clocksFor(framework, row, now) : null })),
       range: rangeText(page, rows.length, total, 'requests waiting for a decision'),
       pagination: paginationParams('/front-door', {}, page, total),
     })
