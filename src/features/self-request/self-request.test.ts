@@ -155,7 +155,7 @@ test('a family’s request arrives in its authority’s queue marked as a self-r
   const opened = await essexOfficer.get(`/front-door/requests/${request.id}`)
   assert.equal(opened.statusCode, 200)
   assert.match(opened.body, /Alex will not go to school and we argue every morning./)
-  assert.match(opened.body, /Jo Smith, 07700 900 982 jo.smith@example.com/)
+  assert.match(opened.body, /Jo Smith, 07700 900 982, jo.smith@example.com/)
 })
 
 test('Southend’s self-requests never appear in Essex’s queue, and Essex’s never in Southend’s', async () => {
