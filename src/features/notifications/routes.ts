@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { actorOf, requireRole } from '../../platform/access/access.ts'
 import type { Database } from '../../platform/db/database.ts'
 import { isUuid } from '../../platform/http/ids.ts'
-import type { NotifyConfig } from '../../platform/notify/config.ts'
+import { readNotifyConfig, type NotifyConfig } from '../../platform/notify/config.ts'
 import { MAX_ATTEMPTS } from '../../platform/notify/outbox.ts'
 import type { NotificationStatus } from '../../platform/notify/schema.ts'
 import { templateLabel } from '../../platform/notify/templates.ts'
@@ -27,7 +27,7 @@ export function statusTag(status: NotificationStatus, attempts: number): { text:
 export async function notificationRoutes(app: FastifyInstance, options: { db: Database; notify?: NotifyConfig }) {
   const { db } = options
   // What the worker does without a key (see startJobs): shown so nobody waits for an email that will not come.
-  const demonstration = !(options.notify ? options.notify.apiKey : process.env.NOTIFY_API_KEY?.trim())
+  const demonstration = !(options.notify ?? readNotifyConfig()).apiKey
 
   app.get('/admin/notifications', { preHandler: requireRole(db, ['administrator']) }, async (request, reply) => {
     const query = request.query as Record<string, unknown>

@@ -57,9 +57,8 @@ export function connectOutboxJobs(boss: PgBoss): () => void {
  * connection. Resolves to the notification's id and whether this call created it.
  */
 export async function queueNotification(trx: Transaction<DB>, input: QueueNotificationInput): Promise<{ id: string; created: boolean }> {
-  const db = trx
   const id = randomUUID()
-  const inserted = await db
+  const inserted = await trx
     .insertInto('notifications')
     .values({
       id,
@@ -77,7 +76,7 @@ export async function queueNotification(trx: Transaction<DB>, input: QueueNotifi
     .returning('id')
     .executeTakeFirst()
   if (!inserted) {
-    const existing = await db
+    const existing = await trx
       .selectFrom('notifications')
       .select('id')
       .where('tenant_id', '=', input.tenantId)
