@@ -7,6 +7,13 @@ import type { Config } from './config.ts'
 import { accountRoutes } from './features/accounts/routes.ts'
 import { auditLogRoutes } from './features/audit-log/routes.ts'
 import { consultationRoutes } from './features/consultations/routes.ts'
+import { involvementRoutes } from './features/involvements/routes.ts'
+import { plansRoutes } from './features/plans/routes.ts'
+import { meetingsRoutes } from './features/meetings/routes.ts'
+import { panelsRoutes } from './features/panels/routes.ts'
+import { assessmentsRoutes } from './features/assessments/routes.ts'
+import { transitionsRoutes } from './features/transitions/routes.ts'
+import { chronologyRoutes } from './features/chronology/routes.ts'
 import { homeRoutes } from './features/home/routes.ts'
 import { notificationRoutes } from './features/notifications/routes.ts'
 import { organisationRoutes } from './features/organisations/routes.ts'
@@ -88,5 +95,12 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
   await app.register(triageRoutes, { db })
   await app.register(selfRequestRoutes, { db })
   await app.register(consultationRoutes, { db })
+  await app.register(involvementRoutes, { db })
+  await app.register(plansRoutes, { db })
+  await app.register(meetingsRoutes, { db })
+  await app.register(panelsRoutes, { db })
+  await app.register(assessmentsRoutes, { db })
+  await app.register(transitionsRoutes, { db })
+  await app.register(chronologyRoutes, { db })
   return app
 }

@@ -254,7 +254,10 @@ const reviewCadence = z
     /** Upper bound where the seed gives a range, e.g. "6-8 week reviews". */
     upToWeeks: z.number().int().positive().optional(),
     everyMonths: z.number().int().positive().optional(),
+    /** How the involvement was reached, where the cadence depends on it (TACAF from the front door, a partner's own plan). */
+    routes: z.array(z.enum(['triage', 'panel', 'direct', 'step-down'])).min(1).optional(),
     source: settingSource,
+    note: text.optional(),
   })
   .superRefine((c, ctx) => {
     if ((c.everyWeeks === undefined) === (c.everyMonths === undefined)) {

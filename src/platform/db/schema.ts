@@ -134,6 +134,8 @@ export interface RequestTable {
   outcome_details: Json<Record<string, unknown>> | null
   looked_at_by: string | null
   looked_at_since: Timestamp | null
+  /** Set when the request steps a family up from an involvement. */
+  stepped_up_from: ColumnType<string | null, string | null | undefined, string | null>
   version: Generated<number>
   created_at: Generated<Date>
   updated_at: Generated<Date>
@@ -178,6 +180,195 @@ export interface ConsultationTable {
   recorded_at: Generated<Date>
 }
 
+export type InvolvementStatus = 'open' | 'closing' | 'closed'
+export type InvolvementRoute = 'triage' | 'panel' | 'direct' | 'step-down'
+export type MeetingKind = 'initial' | 'review' | 'final'
+type DateOnly = ColumnType<string, string, string>
+type NullableDate = ColumnType<string | null, string | null | undefined, string | null>
+
+export interface InvolvementTable {
+  id: Generated<string>
+  tenant_id: string
+  reference: string
+  /** How the family is named on lists: "the Smith family" reads as `Smith`. */
+  family_name: string
+  level: number
+  status: ColumnType<InvolvementStatus, InvolvementStatus | undefined, InvolvementStatus>
+  route: InvolvementRoute
+  request_id: string | null
+  lead_account_id: string
+  allocated_at: Timestamp
+  assessment_due_on: NullableDate
+  next_review_on: NullableDate
+  review_cadence_id: string | null
+  opened_by: string
+  opened_at: Generated<Date>
+  /** Reason, details, outcomes achieved, final scores, who asked and who signed off. */
+  closure: Json<Record<string, unknown>> | null
+  closed_at: Timestamp | null
+  closed_by: string | null
+  version: Generated<number>
+  updated_at: Generated<Date>
+}
+
+export interface InvolvementPersonTable {
+  id: Generated<string>
+  tenant_id: string
+  involvement_id: string
+  kind: 'child' | 'adult'
+  given_name: string
+  family_name: string
+  date_of_birth: NullableDate
+  relationship: string | null
+  ethnicity: string | null
+  details: ColumnType<Record<string, unknown>, string | undefined, string>
+  request_person_id: string | null
+  position: Generated<number>
+  created_at: Generated<Date>
+}
+
+export interface LeadProfessionalTable {
+  id: Generated<string>
+  tenant_id: string
+  involvement_id: string
+  account_id: string
+  started_at: Timestamp
+  ended_at: Timestamp | null
+  reason: string
+  recorded_by: string
+}
+
+export interface TeamMemberTable {
+  id: Generated<string>
+  tenant_id: string
+  involvement_id: string
+  kind: 'practitioner' | 'family'
+  account_id: string | null
+  involvement_person_id: string | null
+  name: string
+  organisation: string | null
+  role: string
+  contact: string | null
+  joined_at: Generated<Date>
+  added_by: string
+  left_at: Timestamp | null
+  removed_by: string | null
+  left_reason: string | null
+}
+
+export interface AssessmentTable {
+  id: Generated<string>
+  tenant_id: string
+  involvement_id: string
+  due_on: NullableDate
+  status: ColumnType<'in-progress' | 'completed', 'in-progress' | 'completed' | undefined, 'in-progress' | 'completed'>
+  content: ColumnType<Record<string, unknown>, string | undefined, string>
+  completed_at: Timestamp | null
+  completed_by: string | null
+  updated_at: Generated<Date>
+  updated_by: string | null
+  version: Generated<number>
+}
+
+export interface MeetingTable {
+  id: Generated<string>
+  tenant_id: string
+  involvement_id: string
+  kind: MeetingKind
+  scheduled_at: Timestamp
+  venue: string | null
+  is_virtual: Generated<boolean>
+  coordinator_account_id: string | null
+  invitees: ColumnType<unknown[], string | undefined, string>
+  status: ColumnType<'scheduled' | 'held' | 'cancelled', 'scheduled' | 'held' | 'cancelled' | undefined, 'scheduled' | 'held' | 'cancelled'>
+  attendance: Json<Record<string, unknown>> | null
+  held_at: Timestamp | null
+  recorded_by: string | null
+  created_by: string
+  created_at: Generated<Date>
+  version: Generated<number>
+}
+
+export interface PlanVersionTable {
+  id: Generated<string>
+  tenant_id: string
+  involvement_id: string
+  number: number
+  kind: MeetingKind
+  meeting_id: string | null
+  status: ColumnType<'draft' | 'agreed', 'draft' | 'agreed' | undefined, 'draft' | 'agreed'>
+  /** Every field of the plan template (see features/plans/content.ts). */
+  content: ColumnType<Record<string, unknown>, string | undefined, string>
+  family_score: number | null
+  team_score: number | null
+  review_on: NullableDate
+  consent_given: boolean | null
+  assessor_name: string | null
+  assessor_signed_on: NullableDate
+  family_signatory_name: string | null
+  family_signed_on: NullableDate
+  created_by: string
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+  agreed_at: Timestamp | null
+  agreed_by: string | null
+  version: Generated<number>
+}
+
+export interface PlanActionTable {
+  id: string
+  tenant_id: string
+  involvement_id: string
+  plan_version_id: string
+  need_id: string | null
+  what: string
+  who: string
+  due_on: DateOnly
+  status: ColumnType<'open' | 'done' | 'dropped', 'open' | 'done' | 'dropped' | undefined, 'open' | 'done' | 'dropped'>
+  status_changed_at: Timestamp | null
+  status_changed_by: string | null
+  created_at: Generated<Date>
+}
+
+export interface ChronologyEntryTable {
+  id: Generated<string>
+  tenant_id: string
+  involvement_id: string
+  occurred_at: Timestamp
+  kind: string
+  summary: string
+  detail: string | null
+  significant: Generated<boolean>
+  author_account_id: string
+  created_at: Generated<Date>
+}
+
+export interface LevelChangeTable {
+  id: Generated<string>
+  tenant_id: string
+  involvement_id: string
+  from_level: number
+  to_level: number
+  direction: 'up' | 'down'
+  reason: string
+  request_id: string | null
+  decided_by: string
+  decided_at: Generated<Date>
+}
+
+export interface PanelItemTable {
+  id: Generated<string>
+  tenant_id: string
+  request_id: string
+  panel_on: DateOnly
+  status: ColumnType<'waiting' | 'decided', 'waiting' | 'decided' | undefined, 'waiting' | 'decided'>
+  decision: string | null
+  involvement_id: string | null
+  decided_by: string | null
+  decided_at: Timestamp | null
+  created_at: Generated<Date>
+}
+
 export interface DB {
   tenants: TenantTable
   organisations: OrganisationTable
@@ -192,4 +383,15 @@ export interface DB {
   person_matches: PersonMatchTable
   consultations: ConsultationTable
   notifications: NotificationTable
+  involvements: InvolvementTable
+  involvement_people: InvolvementPersonTable
+  lead_professionals: LeadProfessionalTable
+  team_members: TeamMemberTable
+  assessments: AssessmentTable
+  meetings: MeetingTable
+  plan_versions: PlanVersionTable
+  plan_actions: PlanActionTable
+  chronology_entries: ChronologyEntryTable
+  level_changes: LevelChangeTable
+  panel_items: PanelItemTable
 }

@@ -3,6 +3,16 @@ import fp from 'fastify-plugin'
 import { CsrfError } from './csrf.ts'
 import { NotFoundError } from '../access/access.ts'
 
+/** A record that can no longer change (a closed involvement, say): 409 and a page saying so, with the way back. */
+export class ReadOnlyError extends Error {
+  statusCode = 409
+  readonly backLink: string
+  constructor(backLink: string, message = 'This record is closed and can no longer be changed') {
+    super(message)
+    this.backLink = backLink
+  }
+}
+
 /**
  * Every failure answers with a GOV.UK page and never a stack trace: 404 for what does not exist or
  * may not be seen, 403 for a stale form, 400 for a request that could not be read, and 500 with a
@@ -19,6 +29,10 @@ export const errorPages = fp(async (app: FastifyInstance) => {
     if (error instanceof NotFoundError) {
       reply.code(404)
       return reply.viewAsync('platform/views/errors/not-found.njk', base)
+    }
+    if (error instanceof ReadOnlyError) {
+      reply.code(409)
+      return reply.viewAsync('platform/views/errors/read-only.njk', { ...base, backLink: error.backLink, message: error.message })
     }
     if (error instanceof CsrfError) {
       request.log.warn({ url: request.url }, 'form token refused')

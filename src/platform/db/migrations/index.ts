@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely/migration'
 import * as foundation from './2026-11-24T1100-foundation.ts'
 import * as requestsForSupport from './2026-11-24T1300-requests-for-support.ts'
 import * as notifications from './2026-11-24T1400-notifications.ts'
+import * as casework from './2026-11-24T1500-casework.ts'
 
 /**
  * Migrations are named by the date and time they were written, and listed here rather than read
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-24T1100-foundation': foundation,
   '2026-11-24T1300-requests-for-support': requestsForSupport,
   '2026-11-24T1400-notifications': notifications,
+  '2026-11-24T1500-casework': casework,
 }
 
 export const migrationProvider: MigrationProvider = {
