@@ -149,3 +149,28 @@ export async function addFamilyToTeam(trx: Trx, actor: Actor, involvementId: str
     })
     .execute()
 }
+
+/**
+ * The family as a request for support describes it, ready to open an involvement: each child
+ * ("Child"), each adult with their relationship to the first child, the family's name from the
+ * first child, and each person linked back to their record in the request.
+ */
+export async function familyFromRequest(trx: Trx, requestId: string): Promise<{ familyName: string; people: FamilyMemberSeed[] }> {
+  const rows = await trx.selectFrom('request_people').selectAll().where('request_id', '=', requestId).orderBy('kind', 'desc').orderBy('position').execute()
+  const firstChild = rows.find((r) => r.kind === 'child')
+  const people = rows.map((row): FamilyMemberSeed => {
+    const details = row.details ?? {}
+    const relationships = (details.relationships ?? {}) as Record<string, string>
+    const relationship = row.kind === 'child' ? 'Child' : (firstChild && relationships[firstChild.id]) || 'Family member'
+    return {
+      kind: row.kind,
+      givenName: row.given_name,
+      familyName: row.family_name,
+      dateOfBirth: row.date_of_birth,
+      relationship,
+      ethnicity: typeof details.ethnicity === 'string' ? details.ethnicity : null,
+      requestPersonId: row.id,
+    }
+  })
+  return { familyName: firstChild?.family_name || rows[0]?.family_name || 'Unnamed', people }
+}
