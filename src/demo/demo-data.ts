@@ -18,6 +18,8 @@ interface DemoAuthority {
   organisations: DemoOrganisation[]
   /** Which demonstration organisation each role's account belongs to, and the person's name. */
   people: Record<Role, { organisation: string; name: string }>
+  /** More practitioners, to make a Team Around the Family with: email local part, organisation, name. */
+  colleagues: { local: string; organisation: string; name: string; label: string }[]
 }
 
 // Fictional organisations and people: no real school, team or person is named.
@@ -42,6 +44,11 @@ const AUTHORITIES: DemoAuthority[] = [
       performance_analyst: { organisation: 'council', name: 'Farid Rahman' },
       administrator: { organisation: 'council', name: 'Grace Whitfield' },
     },
+    colleagues: [
+      { local: 'family-solutions-worker', organisation: 'family-solutions', name: 'Owen Clarke', label: 'Family Solutions worker' },
+      { local: 'health-visitor', organisation: 'health', name: 'Priya Shah', label: 'Health visitor' },
+      { local: 'family-support-worker', organisation: 'voluntary', name: 'Rhys Evans', label: 'Family support worker' },
+    ],
   },
   {
     tenantId: 'southend',
@@ -63,6 +70,11 @@ const AUTHORITIES: DemoAuthority[] = [
       performance_analyst: { organisation: 'council', name: 'Marek Nowak' },
       administrator: { organisation: 'council', name: 'Nia Roberts' },
     },
+    colleagues: [
+      { local: 'family-support-worker', organisation: 'family-support', name: 'Sophie Turner', label: 'Early Help Family Support worker' },
+      { local: 'health-visitor', organisation: 'health', name: 'Tom Baxter', label: 'Health visitor' },
+      { local: 'police-schools-officer', organisation: 'police', name: 'Uma Desai', label: 'Police schools officer' },
+    ],
   },
 ]
 
@@ -80,6 +92,16 @@ export const DEMO_ACCOUNTS: DemoAccount[] = AUTHORITIES.flatMap((authority) =>
     tenantId: authority.tenantId,
     role,
     label: `${ROLE_LABELS[role]}, ${authority.tenantId === 'essex' ? 'Essex' : 'Southend'}`,
+  })),
+)
+
+/** Practitioners beyond the one per role, to make a Team Around the Family with (all practitioners). */
+export const DEMO_COLLEAGUES: DemoAccount[] = AUTHORITIES.flatMap((authority) =>
+  authority.colleagues.map((c) => ({
+    email: `${c.local}@${authority.domain}`,
+    tenantId: authority.tenantId,
+    role: 'practitioner' as const,
+    label: `${c.label}, ${authority.tenantId === 'essex' ? 'Essex' : 'Southend'}`,
   })),
 )
 
@@ -122,5 +144,32 @@ export async function loadDemoData(db: Database): Promise<{ loaded: boolean; acc
     }
     return true
   })
+  await loadDemoColleagues(db, passwordHash)
   return { loaded, accounts: DEMO_ACCOUNTS }
+}
+
+/** The colleagues, once, in their own seed run so a database from before casework gains them too. */
+async function loadDemoColleagues(db: Database, passwordHash: string): Promise<void> {
+  await db.system.transaction().execute(async (trx) => {
+    const claimed = await trx
+      .insertInto('seed_runs')
+      .values({ name: 'demo-casework-colleagues' })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .returning('name')
+      .executeTakeFirst()
+    if (!claimed) return
+    for (const authority of AUTHORITIES) {
+      const organisations = await trx.selectFrom('organisations').select(['id', 'name']).where('tenant_id', '=', authority.tenantId).execute()
+      for (const colleague of authority.colleagues) {
+        const name = authority.organisations.find((o) => o.key === colleague.organisation)?.name
+        const organisationId = organisations.find((o) => o.name === name)?.id
+        if (!organisationId) throw new Error(`Demonstration organisation ${colleague.organisation} is missing`)
+        await trx
+          .insertInto('accounts')
+          .values({ tenant_id: authority.tenantId, organisation_id: organisationId, email: `${colleague.local}@${authority.domain}`, name: colleague.name, role: 'practitioner', password_hash: passwordHash })
+          .onConflict((oc) => oc.doNothing())
+          .execute()
+      }
+    }
+  })
 }

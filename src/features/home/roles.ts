@@ -11,7 +11,7 @@ export interface RoleHome {
 export const ROLE_HOMES: Record<Role, RoleHome> = {
   practitioner: {
     intro: 'Ask the front door for support for a family, hear back on the decision, and lead or join the Team Around the Family.',
-    work: ['Families you are Lead Professional for, with what is due next', 'Team Around the Family meetings and reviews'],
+    work: [],
   },
   front_door_officer: {
     intro: 'Acknowledge every request for support within a working day, check the history of everyone in the family, and log consultations.',
@@ -23,11 +23,11 @@ export const ROLE_HOMES: Record<Role, RoleHome> = {
   },
   early_help_advisor: {
     intro: 'Support the practitioners who coordinate Early Help Plans, and receive the plans they register and close.',
-    work: ['Early Help Plans registered this month', 'Plans overdue for review', 'Plans closed and their outcomes'],
+    work: ['Early Help Plans registered this month', 'Plans closed and their outcomes'],
   },
   team_manager: {
     intro: 'Supervise intensive family support: allocate families, sign off assessments and plans, and audit the quality of casework.',
-    work: ['Families waiting for allocation', 'Assessments and plans waiting for sign-off', 'Monthly case audits'],
+    work: ['Monthly case audits'],
   },
   performance_analyst: {
     intro: 'See how early help is performing across the authority. You see totals only, never a family or a person.',

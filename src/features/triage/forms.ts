@@ -20,8 +20,10 @@ export const decisionForm = z
     signposted: optional(2000),
     keepInTouchWeeks: optional(3).refine((v) => !v || /^\d{1,2}$/.test(v), 'Enter the number of weeks as a number, like 12'),
     emergingRoute: z.enum(['taf', 'panel']).optional(),
-    leadProfessional: optional(200),
-    panelDate: optional(50),
+    leadProfessional: optional(254),
+    'panelDate-day': optional(10),
+    'panelDate-month': optional(20),
+    'panelDate-year': optional(10),
     team: optional(200),
     socialCareTo: optional(200),
     socialCareWhen: optional(100),
@@ -33,10 +35,12 @@ export const decisionForm = z
     if (v.outcome === 'universal-signposting') need('signposted', 'Enter the services the family has been signposted to')
     if (v.outcome === 'emerging-needs') {
       need('emergingRoute', 'Select a Team Around the Family or the Children and Family Panel')
-      if (v.emergingRoute === 'taf') need('leadProfessional', 'Enter the name of the Lead Professional')
-      if (v.emergingRoute === 'panel') need('panelDate', 'Enter the date of the panel')
+      if (v.emergingRoute === 'taf') need('leadProfessional', 'Enter the email address of the Lead Professional')
     }
-    if (v.outcome === 'intensive-support') need('team', 'Enter the team the family is allocated to')
+    if (v.outcome === 'intensive-support') {
+      need('team', 'Enter the team the family is allocated to')
+      need('leadProfessional', 'Enter the email address of the Lead Professional')
+    }
     if (v.outcome === 'safeguarding') {
       need('socialCareTo', 'Enter who in children’s social care it was passed to')
       need('socialCareWhen', 'Enter when it was passed to children’s social care')

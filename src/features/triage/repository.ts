@@ -67,6 +67,7 @@ export const triageRepository = {
       .innerJoin('requests as this', 'this.id', 'person.request_id')
       .innerJoin('request_people as earlier', (join) => join.onRef('earlier.request_id', '<>', 'person.request_id'))
       .innerJoin('requests as other', 'other.id', 'earlier.request_id')
+      .leftJoin('involvements as involvement', 'involvement.request_id', 'other.id')
       .leftJoin('person_matches as decision', (join) =>
         join.onRef('decision.request_person_id', '=', 'person.id').onRef('decision.matched_person_id', '=', 'earlier.id'),
       )
@@ -85,6 +86,10 @@ export const triageRepository = {
         'other.outcome',
         'other.decided_level',
         'decision.decision',
+        'involvement.id as involvement_id',
+        'involvement.reference as involvement_reference',
+        'involvement.status as involvement_status',
+        'involvement.level as involvement_level',
         sql<boolean>`person.nhs_number is not null and person.nhs_number = earlier.nhs_number`.as('same_nhs_number'),
         sql<number>`similarity(person.given_name || ' ' || person.family_name, earlier.given_name || ' ' || earlier.family_name)`.as('name_similarity'),
       ])
@@ -109,6 +114,35 @@ export const triageRepository = {
       )
       .orderBy('other.submitted_at', 'desc')
       .limit(200)
+      .execute()
+  },
+
+  /**
+   * Early help the family's people have had without a request for support (a practitioner's own
+   * level 2 plan, a step down from social care): a similar name and the same date of birth.
+   */
+  involvementCandidates(trx: Trx, requestId: string) {
+    return trx
+      .selectFrom('request_people as person')
+      .innerJoin('involvement_people as earlier', (join) =>
+        join.onRef('earlier.date_of_birth', '=', 'person.date_of_birth').on(sql<boolean>`(earlier.given_name || ' ' || earlier.family_name) % (person.given_name || ' ' || person.family_name)`),
+      )
+      .innerJoin('involvements as involvement', 'involvement.id', 'earlier.involvement_id')
+      .select([
+        'person.id as person_id',
+        'earlier.given_name',
+        'earlier.family_name',
+        'earlier.date_of_birth',
+        'involvement.id as involvement_id',
+        'involvement.reference',
+        'involvement.status',
+        'involvement.level',
+        'involvement.opened_at',
+      ])
+      .where('person.request_id', '=', requestId)
+      .where('involvement.request_id', 'is', null)
+      .orderBy('involvement.opened_at', 'desc')
+      .limit(100)
       .execute()
   },
 }

@@ -88,7 +88,7 @@ export async function triageRoutes(app: FastifyInstance, { db }: { db: Database 
     const result = form.ok ? await decideRequest(db, actorOf(request), id, form.value, new Date()) : { ok: false as const, errors: form.errors }
     if (!result.ok) {
       reply.code(400)
-      return reply.viewAsync(`${VIEWS}/request.njk`, await renderRequest(request, { values, ...errorsToSummary(result.errors, { outcome: 'outcome', level: 'level' }) }))
+      return reply.viewAsync(`${VIEWS}/request.njk`, await renderRequest(request, { values, ...errorsToSummary(result.errors, { outcome: 'outcome', level: 'level', panelDate: 'panelDate-day' }) }))
     }
     return reply.redirect(`/front-door/requests/${id}?decided=1`, 303)
   })

@@ -3,6 +3,7 @@ import { randomInt } from 'node:crypto'
 import { after, before, test } from 'node:test'
 import { nhsCheckDigit } from '../../domain/nhs-number.ts'
 import { frameworkById } from '../../frameworks/index.ts'
+import { openTestInvolvement } from '../../test/casework.ts'
 import { createTestContext, type Agent, type TestAccount, type TestContext } from '../../test/context.ts'
 import { text, inputValue, textareaValue, errorSummary } from '../../test/html.ts'
 
@@ -427,7 +428,10 @@ test('only a duty manager decides, and each outcome asks for what it needs', asy
   const noTeam = await managerAgent.post(`/front-door/requests/${id}/decision`, form)
   assert.equal(noTeam.statusCode, 400)
   assert.match(noTeam.body, /<title>Error: /)
-  assert.deepEqual(errorSummary(noTeam.body), [{ href: '#team', text: 'Enter the team the family is allocated to' }])
+  assert.deepEqual(errorSummary(noTeam.body), [
+    { href: '#team', text: 'Enter the team the family is allocated to' },
+    { href: '#leadProfessional', text: 'Enter the email address of the Lead Professional' },
+  ])
   assert.match(noTeam.body, /id="team"/)
   assert.equal(textareaValue(noTeam.body, 'reason'), form.reason, 'the reasons typed are kept')
   assert.match(noTeam.body, /value="intensive-support" checked/)
@@ -444,8 +448,13 @@ test('only a duty manager decides, and each outcome asks for what it needs', asy
   const checks: [Record<string, string>, { href: string; text: string }][] = [
     [{ outcome: 'universal-signposting', level: '3' }, { href: '#signposted', text: 'Enter the services the family has been signposted to' }],
     [{ outcome: 'emerging-needs', level: '3' }, { href: '#emergingRoute', text: 'Select a Team Around the Family or the Children and Family Panel' }],
-    [{ outcome: 'emerging-needs', level: '3', emergingRoute: 'taf' }, { href: '#leadProfessional', text: 'Enter the name of the Lead Professional' }],
-    [{ outcome: 'emerging-needs', level: '3', emergingRoute: 'panel' }, { href: '#panelDate', text: 'Enter the date of the panel' }],
+    [{ outcome: 'emerging-needs', level: '3', emergingRoute: 'taf' }, { href: '#leadProfessional', text: 'Enter the email address of the Lead Professional' }],
+    [
+      { outcome: 'emerging-needs', level: '3', emergingRoute: 'taf', leadProfessional: 'nobody@example.test' },
+      { href: '#leadProfessional', text: 'There is no practitioner with the email address nobody@example.test in Southend. Check the address, or ask an administrator to add them.' },
+    ],
+    [{ outcome: 'emerging-needs', level: '3', emergingRoute: 'panel' }, { href: '#panelDate-day', text: 'Enter the panel date' }],
+    [{ outcome: 'emerging-needs', level: '3', emergingRoute: 'panel', 'panelDate-day': '1', 'panelDate-month': '1', 'panelDate-year': '2020' }, { href: '#panelDate-day', text: 'The panel date must be today or in the future' }],
   ]
   for (const [fields, error] of checks) {
     const response = await managerAgent.post(`/front-door/requests/${id}/decision`, { ...form, ...fields })
@@ -456,13 +465,14 @@ test('only a duty manager decides, and each outcome asks for what it needs', asy
   const safeguarding = await managerAgent.post(`/front-door/requests/${id}/decision`, { ...form, outcome: 'safeguarding', level: '3' })
   assert.deepEqual(errorSummary(safeguarding.body).map((e) => e.href), ['#socialCareTo', '#socialCareWhen'])
 
-  const differs = await managerAgent.post(`/front-door/requests/${id}/decision`, { ...form, level: '2', team: 'Team A' })
+  const lead = (await ctx.newAccount('southend', 'practitioner')).email
+  const differs = await managerAgent.post(`/front-door/requests/${id}/decision`, { ...form, level: '2', team: 'Team A', leadProfessional: lead })
   assert.equal(differs.statusCode, 400)
   assert.deepEqual(errorSummary(differs.body), [{ href: '#differenceReason', text: 'Enter why the level differs from the suggested level 3' }])
   assert.match(differs.body, /id="differenceReason"/)
   assert.equal((await requestRow(id)).status, 'submitted', 'nothing refused was recorded')
 
-  await post(managerAgent, `/front-door/requests/${id}/decision`, { ...form, level: '2', team: 'Team A', differenceReason: 'Two of the issues share one cause.' })
+  await post(managerAgent, `/front-door/requests/${id}/decision`, { ...form, level: '2', team: 'Team A', leadProfessional: lead, differenceReason: 'Two of the issues share one cause.' })
   const row = await requestRow(id)
   assert.equal(row.decided_level, 2)
   assert.equal((row.outcome_details as { differenceReason?: string }).differenceReason, 'Two of the issues share one cause.')
@@ -470,7 +480,7 @@ test('only a duty manager decides, and each outcome asks for what it needs', asy
 
 test('a decision made on a stale page is refused', async () => {
   const id = await sendRequest(practitionerAgent, { indicators: THREE_DOMAINS })
-  const form = await decisionForm(managerAgent, id, { outcome: 'intensive-support', level: '3', reason: 'Multiple needs.', team: 'Intensive Support Team East' })
+  const form = await decisionForm(managerAgent, id, { outcome: 'intensive-support', level: '3', reason: 'Multiple needs.', team: 'Intensive Support Team East', leadProfessional: (await ctx.newAccount('southend', 'practitioner')).email })
   // Meanwhile someone else acts on the request.
   await post(officerAgent, `/front-door/requests/${id}/acknowledge`)
   const stale = await managerAgent.post(`/front-door/requests/${id}/decision`, form)
@@ -492,7 +502,8 @@ test('the decision reaches the referrer in their list and on their request, and 
   const [child, earlier] = [await childOf(id), await childOf(earlierId)]
   await post(managerAgent, `/front-door/requests/${id}/matches/${child.id}/${earlier.id}`, { decision: 'confirmed' })
   const reason = 'Three presenting issues: diet, family relationships and behaviour; the Early Help Plan has not been enough.'
-  const form = await decisionForm(managerAgent, id, { outcome: 'intensive-support', level: '3', reason, team: 'EHFS Intensive Support, East' })
+  const lead = await ctx.newAccount('southend', 'practitioner')
+  const form = await decisionForm(managerAgent, id, { outcome: 'intensive-support', level: '3', reason, team: 'EHFS Intensive Support, East', leadProfessional: lead.email })
   const decided = await post(managerAgent, `/front-door/requests/${id}/decision`, form)
   assert.equal(decided.headers.location, `/front-door/requests/${id}?decided=1`)
 
@@ -528,7 +539,15 @@ test('the decision reaches the referrer in their list and on their request, and 
   assert.ok(shown.includes(outcomeName))
   assert.match(shown, /Level of need Level 3/)
   assert.ok(shown.includes(reason), 'the referrer sees why')
-  assert.ok(shown.includes('Allocated to EHFS Intensive Support, East.'))
+  const leadName = (await ctx.db.system.selectFrom('accounts').select('name').where('id', '=', lead.id).executeTakeFirstOrThrow()).name
+  assert.ok(shown.includes(`Allocated to EHFS Intensive Support, East, with ${leadName} as Lead Professional.`), shown)
+
+  const involvement = await ctx.db.system.selectFrom('involvements').selectAll().where('request_id', '=', id).executeTakeFirstOrThrow()
+  assert.equal(involvement.lead_account_id, lead.id, 'the decision opened the family’s early help with its Lead Professional')
+  assert.equal(involvement.level, 3)
+  const members = await ctx.db.system.selectFrom('involvement_people').select(['given_name', 'request_person_id']).where('involvement_id', '=', involvement.id).execute()
+  assert.ok(members.some((m) => m.given_name === 'Theo' && m.request_person_id === child.id), 'the family comes from the request')
+  assert.match(text((await managerAgent.get(`/front-door/requests/${id}`)).body), new RegExp(`Early help ${involvement.reference} has started`))
 
   const colleague = await ctx.signIn(await ctx.newAccount('southend', 'practitioner'))
   assert.equal((await colleague.get(`/requests/${id}`)).statusCode, 404)
@@ -546,7 +565,7 @@ test('the decision reaches the referrer in their list and on their request, and 
 
 test('Essex decides in its own words: the referrer sees its outcome name', async () => {
   const id = await sendRequest(essexPractitionerAgent, { difficulties: ['domestic-abuse', 'drug-and-alcohol-misuse'], postcode: 'CM1 1AA' })
-  const form = await decisionForm(essexManagerAgent, id, { outcome: 'intensive-support', level: '3', reason: 'Meets the Family Solutions criteria.', team: 'Family Solutions (Mid quadrant)' })
+  const form = await decisionForm(essexManagerAgent, id, { outcome: 'intensive-support', level: '3', reason: 'Meets the Family Solutions criteria.', team: 'Family Solutions (Mid quadrant)', leadProfessional: (await ctx.newAccount('essex', 'practitioner')).email })
   await post(essexManagerAgent, `/front-door/requests/${id}/decision`, form)
   const outcomeName = ESSEX_OUTCOMES['intensive-support'] ?? '?'
   assert.equal(outcomeName, 'Request for support to Family Solutions (level 3 Intensive)')
@@ -585,9 +604,37 @@ test('the name of whoever decided is shown as text, never as markup', async () =
   await ctx.db.system.updateTable('accounts').set({ name: 'Kim <b>Lee</b>' }).where('id', '=', marked.id).execute()
   const markedAgent = await ctx.signIn(marked)
   const id = await sendRequest(practitionerAgent, { indicators: THREE_DOMAINS })
-  const form = await decisionForm(markedAgent, id, { outcome: 'intensive-support', level: '3', reason: 'Multiple needs.', team: 'Team B' })
+  const form = await decisionForm(markedAgent, id, { outcome: 'intensive-support', level: '3', reason: 'Multiple needs.', team: 'Team B', leadProfessional: (await ctx.newAccount('southend', 'practitioner')).email })
   await post(markedAgent, `/front-door/requests/${id}/decision`, form)
   const page = await managerAgent.get(`/front-door/requests/${id}`)
   assert.ok(!page.body.includes('<b>Lee</b>'), 'the name is not markup')
   assert.ok(page.body.includes('Kim &lt;b&gt;Lee&lt;/b&gt;'), 'the name is shown as typed')
+})
+
+test('the panel route puts the family on that panel’s agenda; a stepped-up request continues the family’s early help', async () => {
+  const toPanel = await sendRequest(practitionerAgent, { indicators: ['health-inadequate-diet'] })
+  const form = await decisionForm(managerAgent, toPanel, { outcome: 'emerging-needs', level: '2', reason: 'Emerging needs.', emergingRoute: 'panel', 'panelDate-day': '1', 'panelDate-month': '12', 'panelDate-year': '2099' })
+  await post(managerAgent, `/front-door/requests/${toPanel}/decision`, form)
+  const item = await ctx.db.system.selectFrom('panel_items').selectAll().where('request_id', '=', toPanel).executeTakeFirstOrThrow()
+  assert.equal(item.panel_on, '2099-12-01')
+  assert.equal(item.status, 'waiting')
+  assert.equal(await ctx.db.system.selectFrom('involvements').select('id').where('request_id', '=', toPanel).executeTakeFirst(), undefined, 'the panel appoints the Lead Professional, not the front door')
+
+  // A family already in early help at level 2 is stepped up through the front door.
+  const lead = await ctx.newAccount('southend', 'practitioner')
+  const { id: involvementId } = await openTestInvolvement(ctx, lead, { level: 2 })
+  const steppedUp = await sendRequest(practitionerAgent, { indicators: THREE_DOMAINS })
+  await ctx.db.system.updateTable('requests').set({ stepped_up_from: involvementId }).where('id', '=', steppedUp).execute()
+  const intensiveWorker = await ctx.newAccount('southend', 'practitioner')
+  const decision = await decisionForm(managerAgent, steppedUp, { outcome: 'intensive-support', level: '3', reason: 'The plan has not been enough.', team: 'EHFS Intensive Support', leadProfessional: intensiveWorker.email })
+  await post(managerAgent, `/front-door/requests/${steppedUp}/decision`, decision)
+  const involvement = await ctx.db.system.selectFrom('involvements').selectAll().where('id', '=', involvementId).executeTakeFirstOrThrow()
+  assert.equal(involvement.level, 3, 'the same involvement steps up')
+  assert.equal(involvement.lead_account_id, intensiveWorker.id, 'to the intensive worker as Lead Professional')
+  assert.equal(await ctx.db.system.selectFrom('involvements').select('id').where('request_id', '=', steppedUp).executeTakeFirst(), undefined, 'no second involvement')
+  const change = await ctx.db.system.selectFrom('level_changes').selectAll().where('involvement_id', '=', involvementId).executeTakeFirstOrThrow()
+  assert.deepEqual([change.from_level, change.to_level, change.direction, change.request_id], [2, 3, 'up', steppedUp])
+  const leads = await ctx.db.system.selectFrom('lead_professionals').selectAll().where('involvement_id', '=', involvementId).orderBy('started_at').execute()
+  assert.equal(leads.length, 2)
+  assert.ok(leads[0]?.ended_at, 'the first Lead Professional’s period ended')
 })

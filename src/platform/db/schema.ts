@@ -200,6 +200,8 @@ export interface InvolvementTable {
   allocated_at: Timestamp
   assessment_due_on: NullableDate
   next_review_on: NullableDate
+  /** The earliest open action's due date, kept by a trigger on plan_actions. */
+  next_action_on: ColumnType<string | null, never, never>
   review_cadence_id: string | null
   opened_by: string
   opened_at: Generated<Date>

@@ -21,6 +21,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       allocated_at timestamptz not null,
       assessment_due_on date,
       next_review_on date,
+      next_action_on date,
       review_cadence_id text,
       opened_by uuid not null references accounts (id),
       opened_at timestamptz not null default now(),
@@ -34,7 +35,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )`.execute(db)
   await sql`create unique index involvements_request on involvements (request_id) where request_id is not null`.execute(db)
   await sql`create index involvements_lead on involvements (tenant_id, lead_account_id, status)`.execute(db)
-  await sql`create index involvements_review on involvements (tenant_id, next_review_on) where status <> 'closed'`.execute(db)
+  // What is due next (a review or the earliest open action) orders every caseload list, and a date
+  // before today is what "overdue" means, so one expression index serves both.
+  await sql`create index involvements_due on involvements (tenant_id, (least(next_review_on, next_action_on)), id) where status <> 'closed'`.execute(db)
   await sql`create index involvements_opened on involvements (tenant_id, opened_at desc, id desc)`.execute(db)
   await sql`create index involvements_name_trgm on involvements using gin (family_name gin_trgm_ops)`.execute(db)
 
@@ -195,7 +198,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       created_at timestamptz not null default now()
     )`.execute(db)
   await sql`create index plan_actions_involvement on plan_actions (involvement_id, due_on)`.execute(db)
-  await sql`create index plan_actions_overdue on plan_actions (tenant_id, due_on) where status = 'open'`.execute(db)
+  await sql`create index plan_actions_open on plan_actions (involvement_id, due_on) where status = 'open'`.execute(db)
+  // involvements.next_action_on is the earliest open action, kept by the database whoever writes.
+  await sql`
+    create function plan_actions_next_action() returns trigger language plpgsql as $$
+    begin
+      update involvements set next_action_on = (
+        select min(due_on) from plan_actions where involvement_id = new.involvement_id and status = 'open'
+      ) where id = new.involvement_id;
+      return null;
+    end $$`.execute(db)
+  await sql`
+    create trigger plan_actions_next_action after insert or update on plan_actions
+      for each row execute function plan_actions_next_action()`.execute(db)
 
   // The chronology: dated, attributed entries, written by people (notes) and by the system (events).
   await sql`
