@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import autocannon from 'autocannon'
+import { loadCaseload } from './scale.ts'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 1)
@@ -14,6 +15,7 @@ const PORT = Number(process.env.BENCH_PORT ?? 3999)
 const base = `http://localhost:${PORT}`
 const P95_BUDGET_MS = 50
 const RSS_BUDGET_MB = 400
+const FAMILIES = Number(process.env.BENCH_FAMILIES ?? 20_000)
 const PUBLIC_PAGES = ['/', '/sign-in', '/cookies', '/health', '/help', '/help/essex']
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'early-help-bench-'))
@@ -34,6 +36,9 @@ await waitForHealth()
 await new Promise((resolve) => setTimeout(resolve, 2000))
 const rssFirstStart = rssMb(first.pid)
 await stopServer(first)
+const caseloadStart = Date.now()
+await loadCaseload(dataDir, FAMILIES)
+const caseloadSeconds = Math.round((Date.now() - caseloadStart) / 100) / 10
 const server = startServer()
 
 try {
@@ -43,14 +48,22 @@ try {
   const cookie = await signIn('administrator@essex.example')
   const practitioner = await signIn('practitioner@essex.example')
   const frontDoor = await signIn('duty-manager@essex.example')
-  const pages = [...PUBLIC_PAGES, '/home', '/admin/accounts', '/admin/organisations', '/admin/audit', '/admin/accounts/new', '/admin/notifications', '/requests', '/requests/new', '/front-door', '/front-door/consultations']
+  const worker = await signIn('family-solutions-worker@essex.example')
+  const manager = await signIn('team-manager@essex.example')
+  const family = await firstFamily(worker)
+  const pages = [...PUBLIC_PAGES, '/home', '/admin/accounts', '/admin/organisations', '/admin/audit', '/admin/accounts/new', '/admin/notifications', '/requests', '/requests/new', '/front-door', '/front-door/consultations', '/panels']
+  // Casework at county scale: a worker's caseload (every family), a manager's overdue list, one family's page.
+  const casework: Record<string, string> = { '/involvements': worker, '/involvements?overdue=yes': manager, '/involvements?overdue=yes&page=100': manager, [`/involvements/${family}`]: worker, '/home ': worker }
+  pages.push(...Object.keys(casework))
   const results = []
   for (const page of pages) {
     const times: number[] = []
     // Public pages are measured as a visitor sees them: signed in, they redirect to the home page.
-    const headers = PUBLIC_PAGES.includes(page) ? {} : { cookie: page.startsWith('/requests') ? practitioner : page.startsWith('/front-door') ? frontDoor : cookie }
+    const headers = PUBLIC_PAGES.includes(page)
+      ? {}
+      : { cookie: casework[page] ?? (page.startsWith('/requests') ? practitioner : page.startsWith('/front-door') || page === '/panels' ? frontDoor : cookie) }
     const result = await new Promise<autocannon.Result>((resolve, reject) => {
-      const run = autocannon({ url: base + page, connections: CONNECTIONS, duration: SECONDS, headers }, (error, done) =>
+      const run = autocannon({ url: base + page.trim(), connections: CONNECTIONS, duration: SECONDS, headers }, (error, done) =>
         error ? reject(error) : resolve(done),
       )
       run.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => times.push(responseTime))
@@ -66,7 +79,7 @@ try {
     })
   }
   const rssAfter = rssMb(server.pid)
-  console.log(`\n${SECONDS}s per page, ${CONNECTIONS} connections, PGlite with demonstration data\n`)
+  console.log(`\n${SECONDS}s per page, ${CONNECTIONS} connections, PGlite with demonstration data and ${FAMILIES} Essex families in early help (loaded in ${caseloadSeconds}s)\n`)
   console.table(results)
   console.log(`Server resident memory: ${rssAtRest} MB at rest (budget ${RSS_BUDGET_MB} MB), ${rssAfter} MB after the run`)
   console.log(`(The very first start, which creates the database, settles at ${rssFirstStart} MB.)`)
@@ -76,6 +89,14 @@ try {
 } finally {
   await stopServer(server)
   rmSync(dataDir, { recursive: true, force: true })
+}
+
+/** The id of the first family on a caseload page. */
+async function firstFamily(cookie: string): Promise<string> {
+  const page = await (await fetch(`${base}/involvements`, { headers: { cookie } })).text()
+  const id = /href="\/involvements\/([0-9a-f-]{36})"/.exec(page)?.[1]
+  if (!id) throw new Error('No family on the caseload')
+  return id
 }
 
 /** Exact percentile (nearest rank) of every response's time, which autocannon's summary lacks for p95. */

@@ -1,0 +1,46 @@
+// Caseload at county scale for the benchmark: Essex gets BENCH_FAMILIES involvements (default
+// 20,000), each with three family members, a Lead Professional period and team membership, an
+// agreed plan and three actions, a third of them overdue. Written straight into the embedded
+// database between the benchmark's two starts, with set-based SQL.
+import { sql } from 'kysely'
+import { openDatabase } from '../src/platform/db/database.ts'
+
+export async function loadCaseload(dataDir: string, families: number): Promise<void> {
+  const db = await openDatabase({ dataDir })
+  try {
+    const lead = await db.system.selectFrom('accounts').select('id').where('email', '=', 'family-solutions-worker@essex.example').executeTakeFirstOrThrow()
+    const manager = await db.system.selectFrom('accounts').select('id').where('email', '=', 'duty-manager@essex.example').executeTakeFirstOrThrow()
+    await db.system.transaction().execute(async (trx) => {
+      await sql`
+        insert into involvements (tenant_id, reference, family_name, level, route, lead_account_id, allocated_at, next_review_on, assessment_due_on, opened_by, opened_at)
+        select 'essex', 'ESS-EH-BENCH-' || lpad(n::text, 6, '0'), 'Bench' || n, 2 + (n % 2), 'triage',
+               -- one family in fifty is led by the demonstration worker, the rest by nobody who signs in
+               ${lead.id}::uuid, now() - (n % 300) * interval '1 day',
+               current_date + ((n % 120) - 30), current_date + ((n % 40) - 10), ${manager.id}::uuid, now() - (n % 300) * interval '1 day'
+        from generate_series(1, ${families}) as n`.execute(trx)
+      await sql`
+        insert into involvement_people (tenant_id, involvement_id, kind, given_name, family_name, date_of_birth, relationship, position)
+        select 'essex', i.id, p.kind, p.given, i.family_name, date '2015-01-01' + (p.pos * 400), p.rel, p.pos
+        from involvements i
+        cross join (values ('child', 'Alex', 'Child', 0), ('child', 'Sam', 'Child', 1), ('adult', 'Jo', 'Parent', 2)) as p(kind, given, rel, pos)
+        where i.reference like 'ESS-EH-BENCH-%'`.execute(trx)
+      await sql`
+        insert into lead_professionals (tenant_id, involvement_id, account_id, started_at, reason, recorded_by)
+        select 'essex', id, lead_account_id, opened_at, 'Benchmark', opened_by from involvements where reference like 'ESS-EH-BENCH-%'`.execute(trx)
+      await sql`
+        insert into team_members (tenant_id, involvement_id, kind, account_id, name, role, added_by)
+        select 'essex', id, 'practitioner', lead_account_id, 'Lead', 'Lead Professional', opened_by from involvements where reference like 'ESS-EH-BENCH-%'`.execute(trx)
+      await sql`
+        insert into plan_versions (tenant_id, involvement_id, number, kind, status, family_score, team_score, consent_given, agreed_at, created_by)
+        select 'essex', id, 1, 'initial', 'agreed', 3, 4, true, opened_at, opened_by from involvements where reference like 'ESS-EH-BENCH-%'`.execute(trx)
+      await sql`
+        insert into plan_actions (id, tenant_id, involvement_id, plan_version_id, what, who, due_on)
+        select gen_random_uuid(), 'essex', v.involvement_id, v.id, 'Action ' || a, 'Family', current_date + (a * 20 - 25)
+        from plan_versions v cross join generate_series(1, 3) as a
+        where v.tenant_id = 'essex' and v.involvement_id in (select id from involvements where reference like 'ESS-EH-BENCH-%')`.execute(trx)
+      await sql`analyze`.execute(trx)
+    })
+  } finally {
+    await db.close()
+  }
+}
