@@ -4,6 +4,7 @@ import { openDatabase, migrate } from './platform/db/database.ts'
 import { loadReferenceData } from './platform/db/reference-data.ts'
 import { DEMO_PASSWORD, loadDemoData } from './demo/demo-data.ts'
 import { loadDemoRequests } from './demo/demo-requests.ts'
+import { loadDemoCasework } from './demo/demo-casework.ts'
 import { startJobs } from './platform/jobs/jobs.ts'
 
 /** Reads the config, prepares the database, serves, and shuts down cleanly on a signal. */
@@ -17,7 +18,10 @@ async function main(): Promise<void> {
     await loadReferenceData(db)
     const demo = config.demoData ? await loadDemoData(db) : { loaded: false, accounts: [] }
     // Fictional requests for the front door queue: for people trying the service, not for tests.
-    if (config.demoData) await loadDemoRequests(db, new Date())
+    if (config.demoData) {
+      await loadDemoRequests(db, new Date())
+      await loadDemoCasework(db, new Date())
+    }
     const jobs = config.jobs ? await startJobs(db, app.log, config.databaseUrl) : undefined
     app.addHook('onClose', async () => {
       await jobs?.stop()

@@ -356,6 +356,8 @@ export const frameworkSchema = z
     /** Plain-language statement of what the seeds lack for this authority and why. */
     notes: text.optional(),
     frontDoor,
+    /** What the whole-family assessment of casework is called here (Family Story, Shared Family Assessment). */
+    assessmentName: z.strictObject({ name: text, source: settingSource }),
     contacts: idList(contact).optional(),
     planSupportRole: planSupportRole.optional(),
     levels: z.array(level),

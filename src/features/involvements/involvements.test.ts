@@ -35,7 +35,7 @@ test('the family’s page shows the family, the Lead Professional, the team and 
   assert.ok(shown.includes(await nameOf(lead)))
   assert.match(shown, /Maisie Testfamily Daughter/)
   assert.match(shown, /EHFS Children & Family Action Plans and Family Plans: every 6 to 8 weeks/)
-  assert.match(shown, /Family Story assessment Due /)
+  assert.match(shown, /Family Story Assessment Due /)
   assert.equal(await auditCount(id, 'involvement-viewed'), 1)
 })
 

@@ -6,6 +6,8 @@ export interface ListFilter {
   overdue?: boolean
   /** Include closed involvements. */
   closed?: boolean
+  /** Only closures waiting for a manager's sign-off. */
+  closing?: boolean
 }
 
 /** Queries for involvements and the family's page. Each list is one query; nothing runs per row. */
@@ -32,6 +34,7 @@ export const involvementRepository = {
       )
     }
     if (!filter.closed) query = query.where('i.status', '<>', 'closed')
+    if (filter.closing) query = query.where('i.status', '=', 'closing')
     if (filter.overdue) query = query.where(sql<boolean>`least(i.next_review_on, i.next_action_on) < ${today}::date`)
     const [rows, count] = await Promise.all([
       query

@@ -36,15 +36,17 @@ export async function involvementRoutes(app: FastifyInstance, { db }: { db: Data
     const actor = actorOf(request)
     const query = request.query as Record<string, unknown>
     const page = pageNumber(query.page)
-    const filter = { overdue: query.overdue === 'yes', closed: query.closed === 'yes' }
+    const filter = { overdue: query.overdue === 'yes', closed: query.closed === 'yes', closing: query.closing === 'yes' }
     const { rows, total } = await listInvolvements(db, actor, filter, page, new Date())
     const params: Record<string, string> = {}
     if (filter.overdue) params.overdue = 'yes'
     if (filter.closed) params.closed = 'yes'
+    if (filter.closing) params.closing = 'yes'
     return reply.viewAsync(`${VIEWS}/list.njk`, {
       rows,
       filter,
       mine: actor.role === 'practitioner',
+      canStepDown: actor.role === 'duty_manager' || actor.role === 'team_manager',
       framework: frameworkById(actor.tenantId),
       range: rangeText(page, rows.length, total, 'families'),
       pagination: paginationParams('/involvements', params, page, total),
@@ -82,6 +84,7 @@ export async function involvementRoutes(app: FastifyInstance, { db }: { db: Data
       ...view,
       framework,
       levelName: framework?.levels.find((l) => l.level === view.involvement.level)?.name,
+      assessmentName: framework?.assessmentName.name ?? 'Family assessment',
       cadence: cadence ? { text: cadenceText(cadence), appliesTo: cadence.appliesTo } : undefined,
       chart: scores.length ? scoreChart(scores) : undefined,
       done: (request.query as Record<string, unknown>).done,

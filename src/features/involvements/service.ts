@@ -41,6 +41,15 @@ export async function listInvolvements(db: Database, actor: Actor, filter: ListF
   })
 }
 
+/** How many closures wait for a manager's sign-off: a number, not a list, so no audit event. */
+export async function closuresAwaitingSignOff(db: Database, actor: Actor): Promise<number> {
+  if (actor.role !== 'team_manager') throw new NotFoundError()
+  return db.asTenant(actor.tenantId, async (trx) => {
+    const row = await trx.selectFrom('involvements').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'closing').executeTakeFirstOrThrow()
+    return Number(row.n)
+  })
+}
+
 /** A practitioner starts a level 2 Early Help Plan with a family without a request, and leads it; it is registered with the authority. */
 export async function startDirect(db: Database, actor: Actor, form: DirectStartForm, dates: { child: string; adult: string | null }, now: Date) {
   if (actor.role !== 'practitioner') throw new NotFoundError()
