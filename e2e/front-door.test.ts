@@ -223,7 +223,7 @@ describe('the front door, from the practitionerâ€™s request to the duty managerâ
     await check(manager, 'southend-request-match-confirmed')
 
     const reason = 'Three presenting issues across health, relationships and behaviour; the Early Help Plan has not been enough.'
-    await request.decide({ outcome: outcomeName(southend, 'intensive-support'), team: 'EHFS Intensive Support, East', level: levelLabel(southend, 3), reason })
+    await request.decide({ outcome: outcomeName(southend, 'intensive-support'), team: 'EHFS Intensive Support, East', leadProfessional: 'family-support-worker@southend.example', level: levelLabel(southend, 3), reason })
     assert.match(await textOf(request.successBanner), new RegExp(`Decided: ${outcomeName(southend, 'intensive-support')}, level 3`))
     assert.equal(await request.decisionButton.count(), 0, 'decided once')
     await check(manager, 'southend-request-decided')
@@ -306,7 +306,7 @@ describe('the front door, from the practitionerâ€™s request to the duty managerâ
     await check(manager, 'essex-request')
 
     const reason = 'Two of the Family Solutions difficulties: no one in work and Leo missing school.'
-    await request.decide({ outcome: outcomeName(essex, 'intensive-support'), team: 'Family Solutions (Mid quadrant)', level: levelLabel(essex, 3), reason })
+    await request.decide({ outcome: outcomeName(essex, 'intensive-support'), team: 'Family Solutions (Mid quadrant)', leadProfessional: 'family-solutions-worker@essex.example', level: levelLabel(essex, 3), reason })
     assert.match(await textOf(request.successBanner), new RegExp(`Decided: ${outcomeName(essex, 'intensive-support').replace(/[()]/g, '\\$&')}, level 3`))
     await check(manager, 'essex-request-decided')
 

@@ -45,6 +45,7 @@ export interface Decision {
   level?: string
   reason: string
   team?: string
+  leadProfessional?: string
   differenceReason?: string
 }
 
@@ -97,6 +98,7 @@ export class TriageRequestPage extends Layout {
   async decide(decision: Decision): Promise<void> {
     await this.page.getByRole('group', { name: 'Outcome' }).getByRole('radio', { name: decision.outcome, exact: true }).check()
     if (decision.team !== undefined) await this.page.getByLabel('Team the family is allocated to').fill(decision.team)
+    if (decision.leadProfessional !== undefined) await this.page.getByLabel('Lead Professional’s email address').fill(decision.leadProfessional)
     if (decision.level !== undefined) await this.page.getByRole('group', { name: 'Level of need' }).getByRole('radio', { name: decision.level, exact: true }).check()
     await this.page.getByLabel('Reasons for the decision').fill(decision.reason)
     if (decision.differenceReason !== undefined) await this.page.getByLabel('If the level differs from the suggestion, why').fill(decision.differenceReason)

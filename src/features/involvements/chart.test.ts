@@ -8,13 +8,13 @@ test('scores run from the bottom (0) to the top (10) of the plot, one column per
     { label: 'Version 1', family: 3, team: 4 },
     { label: 'Version 2', family: 6, team: null },
   ])
-  assert.deepEqual(chart.columns.map((c) => c.x), [40, 580])
+  assert.deepEqual(chart.columns.map((c) => c.x), [50, 550])
   assert.equal(chart.family.points.length, 2)
   assert.equal(chart.team.points.length, 1, 'a missing score leaves a gap, not a zero')
   assert.equal(chart.gridlines[0]?.y, chart.plot.bottom)
   assert.equal(chart.gridlines.at(-1)?.y, chart.plot.top)
   assert.ok((chart.family.points[1]?.y ?? 0) < (chart.family.points[0]?.y ?? 0), 'a higher score is drawn higher')
-  assert.equal(chart.family.line, '40,188 580,116')
+  assert.equal(chart.family.line, '50,188 550,116')
 })
 
 test('every point stays inside the plot', () => {

@@ -21,7 +21,7 @@ export interface Chart {
 }
 
 export function scoreChart(points: ScorePoint[], width = 600, height = 300): Chart {
-  const plot = { left: 40, right: width - 20, top: 20, bottom: height - 40 }
+  const plot = { left: 50, right: width - 50, top: 20, bottom: height - 40 }
   const x = (i: number) => (points.length <= 1 ? (plot.left + plot.right) / 2 : plot.left + ((plot.right - plot.left) * i) / (points.length - 1))
   const y = (score: number) => plot.bottom - ((plot.bottom - plot.top) * score) / 10
   const series = (key: 'family' | 'team') => {
