@@ -234,6 +234,8 @@ for (const authority of AUTHORITIES) {
       await navigates(school, () => school.getByRole('button', { name: 'Close the family’s early help' }).click())
       const closed = new FamilyPage(school)
       assert.match(await textOf(closed.main), /Closed on/)
+      assert.match(await textOf(closed.main), /Why early help is ending The family’s needs have been met/)
+      assert.match(await textOf(closed.main), /Family’s final score 8 out of 10/)
       assert.equal(await school.getByRole('link', { name: 'Close the family’s early help' }).count(), 0, 'a closed family is read-only')
       await check(school, 'closed')
     })

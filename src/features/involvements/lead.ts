@@ -5,7 +5,7 @@ import { auditBy, recordAudit, type Actor } from '../../platform/audit/audit.ts'
 import type { Trx } from '../../platform/db/database.ts'
 import type { InvolvementRoute } from '../../platform/db/schema.ts'
 import { recordChronology } from '../chronology/record.ts'
-import { activePractitioner } from './open.ts'
+import { activePractitioner, joinTeamAsLead } from './open.ts'
 
 interface InvolvementRef {
   id: string
@@ -45,23 +45,7 @@ export async function handOverLead(trx: Trx, actor: Actor, involvement: Involvem
     .where('left_at', 'is', null)
     .returning('id')
     .executeTakeFirst()
-  if (!existing) {
-    await trx
-      .insertInto('team_members')
-      .values({
-        tenant_id: actor.tenantId,
-        involvement_id: involvement.id,
-        kind: 'practitioner',
-        account_id: lead.id,
-        name: lead.name,
-        organisation: lead.organisation,
-        role: 'Lead Professional',
-        contact: [lead.email, lead.phone].filter(Boolean).join(', '),
-        joined_at: now,
-        added_by: actor.accountId,
-      })
-      .execute()
-  }
+  if (!existing) await joinTeamAsLead(trx, actor, involvement.id, lead, now)
   await trx
     .updateTable('involvements')
     .set({ lead_account_id: lead.id, version: (eb) => eb('version', '+', 1), updated_at: now })

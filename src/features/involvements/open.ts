@@ -90,21 +90,7 @@ export async function openInvolvement(trx: Trx, actor: Actor, input: OpenInput, 
     .insertInto('lead_professionals')
     .values({ tenant_id: actor.tenantId, involvement_id: id, account_id: lead.id, started_at: now, reason: input.summary, recorded_by: actor.accountId })
     .execute()
-  await trx
-    .insertInto('team_members')
-    .values({
-      tenant_id: actor.tenantId,
-      involvement_id: id,
-      kind: 'practitioner',
-      account_id: lead.id,
-      name: lead.name,
-      organisation: lead.organisation,
-      role: 'Lead Professional',
-      contact: [lead.email, lead.phone].filter(Boolean).join(', '),
-      joined_at: now,
-      added_by: actor.accountId,
-    })
-    .execute()
+  await joinTeamAsLead(trx, actor, id, lead, now)
 
   for (const [position, person] of input.people.entries()) {
     const row = await trx
@@ -131,6 +117,27 @@ export async function openInvolvement(trx: Trx, actor: Actor, input: OpenInput, 
   await recordChronology(trx, actor, id, { kind: 'opened', summary: `${input.summary}. Lead Professional: ${lead.name}.`, occurredAt: now, significant: true })
   await recordAudit(trx, auditBy(actor, { action: 'involvement-opened', recordType: 'involvement', recordId: id, detail: { reference, level: input.level, route: input.route } }))
   return { id, reference }
+}
+
+type Practitioner = NonNullable<Awaited<ReturnType<typeof activePractitioner>>>
+
+/** The Lead Professional joins the Team Around the Family, with their contact details. */
+export async function joinTeamAsLead(trx: Trx, actor: Actor, involvementId: string, lead: Practitioner, now: Date): Promise<void> {
+  await trx
+    .insertInto('team_members')
+    .values({
+      tenant_id: actor.tenantId,
+      involvement_id: involvementId,
+      kind: 'practitioner',
+      account_id: lead.id,
+      name: lead.name,
+      organisation: lead.organisation,
+      role: 'Lead Professional',
+      contact: [lead.email, lead.phone].filter(Boolean).join(', '),
+      joined_at: now,
+      added_by: actor.accountId,
+    })
+    .execute()
 }
 
 /** A family member joins the Team Around the Family in their family role ("Mother", "Child"). */

@@ -8,6 +8,8 @@ import type { Database } from '../../platform/db/database.ts'
 import { errorsToSummary, typedValues, validateForm } from '../../platform/http/forms.ts'
 import { isUuid } from '../../platform/http/ids.ts'
 import { pageNumber, paginationParams, rangeText } from '../../platform/http/pagination.ts'
+import type { Closure } from '../transitions/rules.ts'
+import { closureSummary } from '../transitions/routes.ts'
 import { CASEWORK_ROLES } from './access.ts'
 import { scoreChart } from './chart.ts'
 import { directStartForm, familyMemberForm, handoverForm, removeMemberForm, teamMemberForm } from './forms.ts'
@@ -87,6 +89,7 @@ export async function involvementRoutes(app: FastifyInstance, { db }: { db: Data
       assessmentName: framework?.assessmentName.name ?? 'Family assessment',
       cadence: cadence ? { text: cadenceText(cadence), appliesTo: cadence.appliesTo } : undefined,
       chart: scores.length ? scoreChart(scores) : undefined,
+      closure: framework ? closureSummary(framework, view.involvement.closure as Closure | null) : null,
       done: (request.query as Record<string, unknown>).done,
     })
   })

@@ -86,6 +86,9 @@ export async function overview(db: Database, actor: Actor, id: string, now: Date
       repo.levelChanges(trx, id),
       involvement.request_id ? trx.selectFrom('requests').select(['id', 'reference']).where('id', '=', involvement.request_id).executeTakeFirst() : undefined,
     ])
+    const closure = involvement.closure as { requestedBy?: string; signedOffBy?: string } | null
+    const closureIds = [closure?.requestedBy, closure?.signedOffBy].filter((v): v is string => !!v)
+    const closureNames = closureIds.length ? await trx.selectFrom('accounts').select(['id', 'name']).where('id', 'in', closureIds).execute() : []
     await recordAudit(trx, auditBy(actor, { action: 'involvement-viewed', recordType: 'involvement', recordId: id }))
     const lead = leads.find((l) => !l.ended_at)
     return {
@@ -107,6 +110,8 @@ export async function overview(db: Database, actor: Actor, id: string, now: Date
       chronology,
       levels,
       request,
+      requestedByName: closureNames.find((a) => a.id === closure?.requestedBy)?.name,
+      signedOffByName: closureNames.find((a) => a.id === closure?.signedOffBy)?.name,
     }
   })
 }

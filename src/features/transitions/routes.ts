@@ -60,7 +60,8 @@ function closureChoices(framework: Framework, values: Record<string, unknown>) {
   }
 }
 
-function closureSummary(framework: Framework, closure: Closure | null) {
+/** A closure in words, for the closure pages and the family's page. */
+export function closureSummary(framework: Framework, closure: Closure | null) {
   if (!closure) return null
   const outcomes = new Map(framework.outcomeFramework.themes.flatMap((t) => t.outcomes.map((o) => [o.id, o.text] as const)))
   return {
