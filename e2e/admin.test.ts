@@ -152,7 +152,7 @@ describe('an administrator manages organisations and accounts, and the audit log
     const home = new HomePage(newcomer.page)
     assert.equal(await textOf(home.heading), PERSON.name)
     assert.equal(await home.authorityLink('Essex County Council').count(), 1)
-    assert.deepEqual(await home.navigationLinks(), ['Home', 'Requests for support'])
+    assert.deepEqual(await home.navigationLinks(), ['Home', 'Requests for support', 'Families'])
     assert.ok((await textOf(home.page.getByRole('main'))).includes(`Practitioner, ${ORGANISATION}`))
     await check(newcomer.page, 'home-new-account')
   })

@@ -12,11 +12,11 @@ import { Layout, textOf } from './pages/layout.ts'
 /** What each role's service navigation offers. */
 const NAVIGATION: Record<string, string[]> = {
   administrator: ['Home', 'Accounts', 'Organisations', 'Audit log', 'Notifications'],
-  practitioner: ['Home', 'Requests for support'],
-  front_door_officer: ['Home', 'Front door queue', 'Consultation Line log'],
-  duty_manager: ['Home', 'Front door queue', 'Consultation Line log'],
-  early_help_advisor: ['Home'],
-  team_manager: ['Home'],
+  practitioner: ['Home', 'Requests for support', 'Families'],
+  front_door_officer: ['Home', 'Front door queue', 'Consultation Line log', 'Families'],
+  duty_manager: ['Home', 'Front door queue', 'Children and Family Panel', 'Consultation Line log', 'Families'],
+  early_help_advisor: ['Home', 'Families'],
+  team_manager: ['Home', 'Children and Family Panel', 'Families'],
   performance_analyst: ['Home'],
 }
 

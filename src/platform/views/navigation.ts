@@ -10,10 +10,10 @@ export interface NavigationItem {
 export const NAVIGATION: readonly NavigationItem[] = [
   { href: '/home', text: 'Home', roles: 'any' },
   { href: '/requests', text: 'Requests for support', roles: ['practitioner'] },
-  { href: '/involvements', text: 'Families', roles: ['practitioner', 'team_manager', 'early_help_advisor', 'duty_manager', 'front_door_officer'] },
   { href: '/front-door', text: 'Front door queue', roles: ['front_door_officer', 'duty_manager'] },
   { href: '/panels', text: 'Children and Family Panel', roles: ['duty_manager', 'team_manager'] },
   { href: '/front-door/consultations', text: 'Consultation Line log', roles: ['front_door_officer', 'duty_manager'] },
+  { href: '/involvements', text: 'Families', roles: ['practitioner', 'team_manager', 'early_help_advisor', 'duty_manager', 'front_door_officer'] },
   { href: '/admin/accounts', text: 'Accounts', roles: ['administrator'] },
   { href: '/admin/organisations', text: 'Organisations', roles: ['administrator'] },
   { href: '/admin/audit', text: 'Audit log', roles: ['administrator'] },
