@@ -1,7 +1,8 @@
 // Caseload at county scale for the benchmark: Essex gets BENCH_FAMILIES involvements (default
 // 20,000), each with three family members, a Lead Professional period and team membership, an
-// agreed plan and three actions, a third of them overdue. Written straight into the embedded
-// database between the benchmark's two starts, with set-based SQL.
+// agreed plan and three actions; about one family in six has an overdue review or action. They
+// are written straight into the embedded database between the benchmark's two starts, with
+// set-based SQL.
 import { sql } from 'kysely'
 import { openDatabase } from '../src/platform/db/database.ts'
 
@@ -16,7 +17,7 @@ export async function loadCaseload(dataDir: string, families: number): Promise<v
         select 'essex', 'ESS-EH-BENCH-' || lpad(n::text, 6, '0'), 'Bench' || n, 2 + (n % 2), 'triage',
                -- one family in fifty is led by the demonstration worker, the rest by nobody who signs in
                ${lead.id}::uuid, now() - (n % 300) * interval '1 day',
-               current_date + ((n % 120) - 30), current_date + ((n % 40) - 10), ${manager.id}::uuid, now() - (n % 300) * interval '1 day'
+               current_date + ((n % 120) - 10), current_date + ((n % 40) - 4), ${manager.id}::uuid, now() - (n % 300) * interval '1 day'
         from generate_series(1, ${families}) as n`.execute(trx)
       await sql`
         insert into involvement_people (tenant_id, involvement_id, kind, given_name, family_name, date_of_birth, relationship, position)
@@ -35,7 +36,7 @@ export async function loadCaseload(dataDir: string, families: number): Promise<v
         select 'essex', id, 1, 'initial', 'agreed', 3, 4, true, opened_at, opened_by from involvements where reference like 'ESS-EH-BENCH-%'`.execute(trx)
       await sql`
         insert into plan_actions (id, tenant_id, involvement_id, plan_version_id, what, who, due_on)
-        select gen_random_uuid(), 'essex', v.involvement_id, v.id, 'Action ' || a, 'Family', current_date + (a * 20 - 25)
+        select gen_random_uuid(), 'essex', v.involvement_id, v.id, 'Action ' || a, 'Family', current_date + (abs(hashtext(v.involvement_id::text)) % 100) - 8 + a * 20
         from plan_versions v cross join generate_series(1, 3) as a
         where v.tenant_id = 'essex' and v.involvement_id in (select id from involvements where reference like 'ESS-EH-BENCH-%')`.execute(trx)
       await sql`analyze`.execute(trx)

@@ -39,6 +39,29 @@ for (const authority of AUTHORITIES) {
     let browser: Browser
     const contexts: BrowserContext[] = []
     let requestId = ''
+    let panelRequestId = ''
+
+    /** The referrer's request, sent through the service as the front door journey's own test does in the browser. */
+    async function sendRequest(child: string, familyName: string): Promise<string> {
+      const account = await server.ctx.db.system.selectFrom('accounts').select(['id', 'tenant_id']).where('email', '=', email('practitioner')).executeTakeFirstOrThrow()
+      const actor: Actor = { accountId: account.id, tenantId: account.tenant_id, role: 'practitioner', ip: null, requestId: null }
+      const db = server.ctx.db
+      const id = await startRequest(db, actor, '01632 960 001')
+      const indicators = framework.indicatorDomains.slice(0, 3).map((d) => d.indicators[0]?.id ?? '')
+      const difficulties = framework.familySolutions?.difficulties.slice(0, 2).map((d) => d.id) ?? []
+      await saveSection(db, actor, id, 'address', { line1: '9 Harbour Row', line2: undefined, town: 'Town', postcode: authority.postcode, communication: undefined, interpreter: 'no', language: undefined })
+      await saveSection(db, actor, id, 'worries', { familyWords: 'Everything is on top of us.', referrerWords: `${child} is missing school and is withdrawn.` })
+      await saveSection(db, actor, id, 'needs', { indicators: indicators.filter(Boolean), vulnerabilities: [], difficulties })
+      await saveSection(db, actor, id, 'support', { levelAskedFor: '3', triedAlready: 'School support plan since September.' })
+      await saveSection(db, actor, id, 'strengths', { strengths: 'A close family.', childViews: 'Wants things calmer.', parentViews: 'Want help.' })
+      await saveSection(db, actor, id, 'consent', { significantHarm: 'no', consentGiven: 'yes', consentRiskDetail: undefined })
+      await savePerson(db, actor, id, null, { kind: 'child', givenName: child, familyName, dateOfBirth: '2015-08-19', dueDate: null, nhsNumber: null, details: { sex: 'female' } })
+      const first = await db.system.selectFrom('request_people').select('id').where('request_id', '=', id).executeTakeFirstOrThrow()
+      await savePerson(db, actor, id, null, { kind: 'adult', givenName: 'Nina', familyName, dateOfBirth: null, dueDate: null, nhsNumber: null, details: { relationships: { [first.id]: 'Mother' } } })
+      const sent = await submitRequest(db, actor, id, new Date())
+      assert.ok(sent.ok)
+      return id
+    }
 
     async function check(page: Page, name: string): Promise<void> {
       await expectNoAxeViolations(page)
@@ -58,24 +81,8 @@ for (const authority of AUTHORITIES) {
     before(async () => {
       server = await startServer()
       browser = await launchBrowser()
-      // The referrer's request, sent through the service as the front door journey's own test does in the browser.
-      const account = await server.ctx.db.system.selectFrom('accounts').select(['id', 'tenant_id']).where('email', '=', email('practitioner')).executeTakeFirstOrThrow()
-      const actor: Actor = { accountId: account.id, tenantId: account.tenant_id, role: 'practitioner', ip: null, requestId: null }
-      const db = server.ctx.db
-      requestId = await startRequest(db, actor, '01632 960 001')
-      const indicators = framework.indicatorDomains.slice(0, 3).map((d) => d.indicators[0]?.id ?? '')
-      const difficulties = framework.familySolutions?.difficulties.slice(0, 2).map((d) => d.id) ?? []
-      await saveSection(db, actor, requestId, 'address', { line1: '9 Harbour Row', line2: undefined, town: 'Town', postcode: authority.postcode, communication: undefined, interpreter: 'no', language: undefined })
-      await saveSection(db, actor, requestId, 'worries', { familyWords: 'Everything is on top of us.', referrerWords: 'Freya is missing school and is withdrawn.' })
-      await saveSection(db, actor, requestId, 'needs', { indicators: indicators.filter(Boolean), vulnerabilities: [], difficulties })
-      await saveSection(db, actor, requestId, 'support', { levelAskedFor: '3', triedAlready: 'School support plan since September.' })
-      await saveSection(db, actor, requestId, 'strengths', { strengths: 'A close family.', childViews: 'Wants things calmer.', parentViews: 'Want help.' })
-      await saveSection(db, actor, requestId, 'consent', { significantHarm: 'no', consentGiven: 'yes', consentRiskDetail: undefined })
-      await savePerson(db, actor, requestId, null, { kind: 'child', givenName: 'Freya', familyName: authority.family, dateOfBirth: '2015-08-19', dueDate: null, nhsNumber: null, details: { sex: 'female' } })
-      const freya = await db.system.selectFrom('request_people').select('id').where('request_id', '=', requestId).executeTakeFirstOrThrow()
-      await savePerson(db, actor, requestId, null, { kind: 'adult', givenName: 'Nina', familyName: authority.family, dateOfBirth: null, dueDate: null, nhsNumber: null, details: { relationships: { [freya.id]: 'Mother' } } })
-      const sent = await submitRequest(db, actor, requestId, new Date())
-      assert.ok(sent.ok)
+      requestId = await sendRequest('Freya', authority.family)
+      panelRequestId = await sendRequest('Oscar', `${authority.family}-Hale`)
     })
 
     after(async () => {
@@ -238,6 +245,73 @@ for (const authority of AUTHORITIES) {
       assert.match(await textOf(closed.main), /Family’s final score 8 out of 10/)
       assert.equal(await school.getByRole('link', { name: 'Close the family’s early help' }).count(), 0, 'a closed family is read-only')
       await check(school, 'closed')
+    })
+
+    test('the Children and Family Panel appoints a Lead Professional; every other casework page passes axe', async () => {
+      const now = Date.now()
+      const nextWeek = typedDate(new Date(now + 7 * DAY))
+      const manager = await person('duty-manager')
+      await manager.goto(`/front-door/requests/${panelRequestId}`)
+      await manager.getByRole('group', { name: 'Outcome' }).getByRole('radio', { name: outcomeName('emerging-needs'), exact: true }).check()
+      await manager.getByRole('radio', { name: 'The next Children and Family Panel' }).check()
+      const date = manager.getByRole('group', { name: 'Panel date (for the panel)' })
+      await date.getByLabel('Day').fill(nextWeek[0])
+      await date.getByLabel('Month').fill(nextWeek[1])
+      await date.getByLabel('Year').fill(nextWeek[2])
+      await manager.getByRole('group', { name: 'Level of need' }).getByRole('radio', { name: levelLabel(2), exact: true }).check()
+      await manager.getByLabel('Reasons for the decision').fill('Emerging needs: the panel will find the right Lead Professional.')
+      await manager.getByLabel('If the level differs from the suggestion, why').fill('The family asked for help early; their own network is strong.')
+      await navigates(manager, () => manager.getByRole('button', { name: 'Record the decision and tell the referrer' }).click())
+      await navigates(manager, () => manager.getByRole('link', { name: 'Go to the panel' }).click())
+      assert.match(await textOf(manager.locator('main')), new RegExp(`Oscar ${authority.family}-Hale`))
+      await check(manager, 'panel-agenda')
+      await manager.getByRole('radio', { name: 'Appoint a Lead Professional' }).check()
+      await manager.getByLabel('Lead Professional’s email address').fill(email(authority.partner))
+      await navigates(manager, () => manager.getByRole('button', { name: 'Record the decision' }).click())
+      await check(manager, 'panel-decided')
+      await navigates(manager, () => manager.getByRole('link', { name: /^Early help for the family/ }).click())
+      const family = new FamilyPage(manager)
+      assert.equal(await textOf(family.heading), `The ${authority.family}-Hale family`)
+      assert.match(await textOf(family.summaryValue('Level of need')), /^Level 2: /)
+      const panelFamily = manager.url()
+      await manager.goto('/panels')
+      await check(manager, 'panels')
+      await manager.goto('/step-downs/new')
+      await check(manager, 'step-down-from-social-care')
+
+      // The new Lead Professional's pages for the family.
+      const lead = await person(authority.partner)
+      const base = new URL(panelFamily).pathname
+      for (const [path, name] of [
+        ['', 'panel-family'],
+        ['/assessment', 'assessment'],
+        ['/chronology', 'chronology'],
+        ['/chronology/new', 'chronology-new'],
+        ['/plans', 'plans'],
+        ['/meetings', 'meetings-empty'],
+        ['/review-date', 'review-date'],
+        ['/lead-professional', 'lead-professional'],
+        ['/people/new', 'person-new'],
+        ['/step-up', 'step-up'],
+        ['/close', 'close-form'],
+      ] as const) {
+        const response = await lead.goto(base + path)
+        assert.equal(response?.status(), 200, path)
+        await check(lead, name)
+      }
+      // A note in the chronology, as the Lead Professional records a home visit.
+      await lead.goto(`${base}/chronology/new`)
+      await lead.getByRole('radio', { name: 'Home visit' }).check()
+      const today = typedDate(new Date(now))
+      const when = lead.getByRole('group', { name: 'When did it happen?' })
+      await when.getByLabel('Day').fill(today[0])
+      await when.getByLabel('Month').fill(today[1])
+      await when.getByLabel('Year').fill(today[2])
+      await lead.getByLabel('Summary').fill('Visited Oscar and Nina at home: the new bedtime routine is working.')
+      await lead.getByRole('radio', { name: 'No', exact: true }).check()
+      await navigates(lead, () => lead.getByRole('button', { name: 'Add the entry' }).click())
+      assert.match(await textOf(lead.locator('main')), /the new bedtime routine is working/)
+      await check(lead, 'chronology-added')
     })
   })
 }

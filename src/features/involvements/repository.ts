@@ -61,8 +61,8 @@ export const involvementRepository = {
               .where('late.due_on', '<', today)
               .as('overdue_actions'),
         ])
+        // The order of the index involvements_due, so a page is read from the index, not sorted.
         .orderBy(sql`least(i.next_review_on, i.next_action_on)`, (ob) => ob.asc().nullsLast())
-        .orderBy('i.opened_at', 'desc')
         .orderBy('i.id')
         .limit(limit)
         .offset(offset)
