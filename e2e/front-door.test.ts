@@ -238,7 +238,7 @@ describe('the front door, from the practitionerâ€™s request to the duty managerâ
     assert.equal(await textOf(mine.detail('Outcome')), outcomeName(southend, 'intensive-support'))
     assert.equal(await textOf(mine.detail('Level of need')), 'Level 3')
     assert.equal(await textOf(mine.detail('Why')), reason)
-    assert.match(await textOf(practitioner.getByRole('main')), new RegExp(`Allocated to EHFS Intensive Support, East, with ${await server.nameOf('family-support-worker@southend.example')} as Lead Professional\.`))
+    assert.match(await textOf(practitioner.getByRole('main')), new RegExp(`Allocated to EHFS Intensive Support, East, with ${await server.nameOf('family-support-worker@southend.example')} as Lead Professional\\.`))
     await check(practitioner, 'southend-my-request-decided')
   })
 
