@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { frameworkById } from '../../frameworks/index.ts'
-import { emptyContent, nextStepText, outcomeLabels, outcomeOptions, parseContent, SECTIONS, sectionComplete } from './content.ts'
+import { emptyContent, missingForAgreement, nextStepText, outcomeLabels, outcomeOptions, parseContent, SECTIONS, sectionComplete } from './content.ts'
 import { SECTION_FORMS, validateAgree } from './forms.ts'
 
 const columns = { family_score: null, team_score: null, review_on: null }
@@ -89,11 +89,25 @@ test('removing a need unlinks its actions', () => {
   assert.equal(result.change.content.actions?.[0]?.needId, null)
 })
 
+test('a plan is agreed only once it holds the worries, a need, an action and both scores', () => {
+  const empty = missingForAgreement(emptyContent(), { family_score: null, team_score: null, review_on: null })
+  assert.deepEqual(Object.keys(empty), ['worries', 'needs', 'actions', 'scores'])
+  const content = parseContent({
+    worries: 'Mornings',
+    needs: [{ id: 'n1', text: 'Calmer mornings' }],
+    actions: [{ id: '00000000-0000-4000-8000-000000000009', what: 'Chart', who: 'Dana', dueOn: '2026-12-01' }],
+  })
+  assert.deepEqual(missingForAgreement(content, { family_score: 3, team_score: 4, review_on: null }), {})
+})
+
 test('agreeing needs consent and both typed signatures with real dates', () => {
   const result = validateAgree({ consent: '', assessorName: ' ', assessorSigned: { day: '', month: '', year: '' }, familySignatoryName: 'Dana', familySigned: { day: '1', month: '1', year: '2030' } }, '2026-11-24')
   assert.ok(!result.ok)
   assert.deepEqual(Object.keys(result.errors), ['consent', 'assessorName', 'assessorSigned', 'familySigned'])
-  const ok = validateAgree({ consent: 'no', assessorName: 'Priya', assessorSigned: { day: '24', month: '11', year: '2026' }, familySignatoryName: 'Dana', familySigned: { day: '24', month: 'Nov', year: '2026' } }, '2026-11-24')
+  const refused = validateAgree({ consent: 'no', assessorName: 'Priya', assessorSigned: { day: '24', month: '11', year: '2026' }, familySignatoryName: 'Dana', familySigned: { day: '24', month: 'Nov', year: '2026' } }, '2026-11-24')
+  assert.ok(!refused.ok, 'a plan is agreed only with the family’s consent')
+  assert.deepEqual(Object.keys(refused.errors), ['consent'])
+  const ok = validateAgree({ consent: 'yes', assessorName: 'Priya', assessorSigned: { day: '24', month: '11', year: '2026' }, familySignatoryName: 'Dana', familySigned: { day: '24', month: 'Nov', year: '2026' } }, '2026-11-24')
   assert.ok(ok.ok)
-  assert.deepEqual(ok.value, { consentGiven: false, assessorName: 'Priya', assessorSignedOn: '2026-11-24', familySignatoryName: 'Dana', familySignedOn: '2026-11-24' })
+  assert.deepEqual(ok.value, { consentGiven: true, assessorName: 'Priya', assessorSignedOn: '2026-11-24', familySignatoryName: 'Dana', familySignedOn: '2026-11-24' })
 })

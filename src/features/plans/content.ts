@@ -172,6 +172,20 @@ export function sectionComplete(section: SectionId, content: PlanContent, column
   }
 }
 
+/**
+ * What a plan must hold before the family and the assessor sign it: the worries, at least one
+ * need, at least one action (what, who and when) and both scaling scores. Each missing part, as the
+ * message the agree page shows, keyed by its section.
+ */
+export function missingForAgreement(content: PlanContent, columns: PlanColumns): Partial<Record<SectionId, string>> {
+  const missing: Partial<Record<SectionId, string>> = {}
+  if (!sectionComplete('worries', content, columns)) missing.worries = 'Record what you are worried about before the plan is agreed'
+  if (!sectionComplete('needs', content, columns)) missing.needs = 'Record at least one thing that needs to change before the plan is agreed'
+  if (!sectionComplete('actions', content, columns)) missing.actions = 'Record at least one action, who will do it and by when, before the plan is agreed'
+  if (!sectionComplete('scores', content, columns)) missing.scores = 'Record the family’s and the team’s scaling scores before the plan is agreed'
+  return missing
+}
+
 export interface OutcomeOption {
   id: string
   text: string

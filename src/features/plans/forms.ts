@@ -455,6 +455,7 @@ export function emptyAgreeModel(): ReturnType<typeof agreeModelFromBody> {
 export function validateAgree(model: ReturnType<typeof agreeModelFromBody>, today: string): { ok: true; value: AgreeForm } | ({ ok: false } & FormErrors) {
   const e = new Errors()
   if (model.consent !== 'yes' && model.consent !== 'no') e.add('consent', 'Select yes if the family have read and consented to the plan')
+  else if (model.consent === 'no') e.add('consent', 'A plan is agreed only with the family’s consent. Keep it as a draft, or record in Next steps that support is ending because consent was not given')
   const assessorName = model.assessorName.trim()
   if (!assessorName) e.add('assessorName', 'Enter the assessor’s name')
   e.tooLong('assessorName', assessorName, 200, 'Assessor’s name')

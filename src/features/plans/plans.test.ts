@@ -489,3 +489,25 @@ test('Essex: a need links to Essex’s own outcomes', async () => {
   assert.ok(pdf.includes('Essex County Council'))
   assert.ok(pdf.includes('Are physically and emotionally healthy'))
 })
+
+test('an empty draft cannot be agreed: each missing part links to its section', async () => {
+  const { id } = await openTestInvolvement(ctx, lead)
+  await post(leadAgent, `/involvements/${id}/plans`, { kind: 'initial' })
+  const base = `/involvements/${id}/plans/1`
+  const page = await get(leadAgent, `${base}/agree`)
+  const response = await leadAgent.post(`${base}/agree`, {
+    version: inputValue(page, 'version') ?? '',
+    consent: 'yes',
+    assessorName: 'Priya Lead',
+    ...parts(today, 'assessorSigned'),
+    familySignatoryName: 'Dana Testfamily',
+    ...parts(today, 'familySigned'),
+  })
+  assert.equal(response.statusCode, 400)
+  assert.deepEqual(
+    errorSummary(response.body).map((e) => e.href),
+    ['worries', 'needs', 'actions', 'scores'].map((section) => `${base}/${section}`),
+  )
+  const row = await ctx.db.system.selectFrom('plan_versions').select('status').where('involvement_id', '=', id).executeTakeFirstOrThrow()
+  assert.equal(row.status, 'draft')
+})

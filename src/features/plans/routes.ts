@@ -182,6 +182,12 @@ export async function plansRoutes(app: FastifyInstance, { db }: { db: Database }
       return renderAgree(request, reply, { ...view, model, version: versionOf(request), errors: form.errors, errorList: form.errorList })
     }
     const result = await agreePlan(db, actor, id, number, versionOf(request), form.value, now)
+    if (!result.ok && !result.stale) {
+      reply.code(400)
+      // Each missing part links to the section where it is filled in.
+      const errorList = Object.entries(result.missing).map(([section, text]) => ({ text, href: `/involvements/${id}/plans/${number}/${section}` }))
+      return renderAgree(request, reply, { involvement: result.involvement, plan: result.plan, model, version: result.plan.version, errors: {}, errorList })
+    }
     if (!result.ok) {
       reply.code(409)
       return renderAgree(request, reply, { involvement: result.involvement, plan: result.plan, model, version: result.plan.version, ...errorsToSummary({ form: STALE }, { form: 'consent' }) })

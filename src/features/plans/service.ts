@@ -5,7 +5,7 @@ import { ReadOnlyError } from '../../platform/http/errors.ts'
 import { recordChronology } from '../chronology/record.ts'
 import { allows, withInvolvement, type LoadedInvolvement } from '../involvements/access.ts'
 import { comparePlans, type PlanSnapshot } from './compare.ts'
-import { emptyContent, nextStepText, outcomeLabels, parseContent, PLAN_KIND_TEXT, type ActionStatus, type PlanAction, type PlanContent, type PlanKind, type SectionId } from './content.ts'
+import { emptyContent, missingForAgreement, nextStepText, outcomeLabels, parseContent, PLAN_KIND_TEXT, type ActionStatus, type PlanAction, type PlanContent, type PlanKind, type SectionId } from './content.ts'
 import type { FormErrors } from '../../platform/http/forms.ts'
 import type { AgreeForm, SectionResult } from './forms.ts'
 import { plansRepository as plans } from './repository.ts'
@@ -295,7 +295,10 @@ export async function discardDraft(db: Database, actor: Actor, involvementId: st
   })
 }
 
-export type AgreeResult = { ok: true } | { ok: false; stale: true; involvement: Involvement; plan: PlanView }
+export type AgreeResult =
+  | { ok: true }
+  | { ok: false; stale: true; involvement: Involvement; plan: PlanView }
+  | { ok: false; stale: false; involvement: Involvement; plan: PlanView; missing: Record<string, string> }
 
 /**
  * Agrees and signs a draft: it becomes immutable, its actions become the family's current
@@ -307,6 +310,8 @@ export async function agreePlan(db: Database, actor: Actor, involvementId: strin
     const plan = await draftOrReadOnly(trx, involvementId, number)
     const stale = { ok: false as const, stale: true as const, involvement: loaded.involvement, plan: viewOf(plan) }
     if (plan.version !== version) return stale
+    const missing = missingForAgreement(parseContent(plan.content), plan)
+    if (Object.keys(missing).length) return { ...stale, stale: false, missing }
     const updated = await trx
       .updateTable('plan_versions')
       .set({

@@ -57,11 +57,12 @@ export const SECTIONS = {
   }),
   support: z
     .object({
-      levelAskedFor: z.enum(['2', '3'], { error: 'Select the level of support you are asking for' }),
+      levelAskedFor: z.enum(['2', '3', '4'], { error: 'Select the level of support you are asking for' }),
       triedAlready: optionalText(),
     })
-    .refine((v) => v.levelAskedFor !== '3' || !!v.triedAlready, {
-      message: 'Enter what has been tried already: it is needed when you ask for intensive support',
+    // Evidence of what an Early Help Plan tried comes before a step up to level 3 or 4 (003:185).
+    .refine((v) => v.levelAskedFor === '2' || !!v.triedAlready, {
+      message: 'Enter what has been tried already: it is needed when you ask for intensive support or social care',
       path: ['triedAlready'],
     }),
   strengths: z.object({

@@ -399,7 +399,7 @@ test('asking for Level 3 needs what has been tried already', async () => {
   const id = await startDraft(southendAgent)
   const response = await southendAgent.post(`/requests/${id}/section/support`, { levelAskedFor: '3', triedAlready: '   ' })
   assert.equal(response.statusCode, 400)
-  assert.deepEqual(errorSummary(response.body), [{ href: '#triedAlready', text: 'Enter what has been tried already: it is needed when you ask for intensive support' }])
+  assert.deepEqual(errorSummary(response.body), [{ href: '#triedAlready', text: 'Enter what has been tried already: it is needed when you ask for intensive support or social care' }])
   assertLinksLand(response.body)
   assert.match(response.body, /value="3" checked/, 'the level chosen is kept')
   const nothing = await southendAgent.post(`/requests/${id}/section/support`, {})

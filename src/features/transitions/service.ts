@@ -131,7 +131,7 @@ export async function stepUp(db: Database, actor: Actor, involvementId: string, 
     answers.worries = { familyWords: before.worries?.familyWords || plan?.worries || '', referrerWords: input.whyNow }
     if (before.needs) answers.needs = before.needs
     answers.support = {
-      levelAskedFor: '3',
+      levelAskedFor: String(input.toLevel) as '3' | '4',
       triedAlready: `Asking to step up from ${levelText(framework, involvement.level)} to ${levelText(framework, input.toLevel)}.\n\n${input.tried}`.slice(0, 5000),
     }
     const content = (assessment?.content ?? {}) as { strengths?: string; views?: Record<string, string>; voices?: Record<string, { words?: string; notGained?: string }> }

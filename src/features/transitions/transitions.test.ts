@@ -150,6 +150,19 @@ for (const tenant of ['southend', 'essex'] as const) {
   })
 }
 
+test('a step up from intensive support to children’s social care asks the front door for level 4', async () => {
+  const lead = await ctx.newAccount('southend', 'practitioner')
+  const { id } = await openTestInvolvement(ctx, lead, { level: 3 })
+  const agent = await ctx.signIn(lead)
+  const stepped = await agent.post(`/involvements/${id}/step-up`, { toLevel: '4', whyNow: 'Maisie has told school she is frightened at home.', tried: 'Intensive support since June.' })
+  assert.equal(stepped.statusCode, 303)
+  const requestId = /^\/requests\/([0-9a-f-]{36})$/.exec(String(stepped.headers.location))?.[1] ?? ''
+  const request = await ctx.db.system.selectFrom('requests').select('answers').where('id', '=', requestId).executeTakeFirstOrThrow()
+  assert.equal((request.answers as Record<string, Record<string, string>>).support?.levelAskedFor, '4')
+  const section = await agent.get(`/requests/${requestId}/section/support`)
+  assert.match(section.body, /value="4" checked/, 'the request journey shows level 4 asked for')
+})
+
 test('southend: stepping down changes the level, hands over the Lead Professional and follows the new cadence', async () => {
   const lead = await ctx.newAccount('southend', 'practitioner')
   const next = await ctx.newAccount('southend', 'practitioner')
