@@ -371,6 +371,109 @@ export interface PanelItemTable {
   created_at: Generated<Date>
 }
 
+/** An ORUK record (or part of one) as stored: the standard's JSON, exactly as received or built. */
+type Document = ColumnType<Record<string, unknown>, string, string>
+type TextArray = ColumnType<string[], string[] | undefined, string[]>
+type NumberArray = ColumnType<number[], number[] | undefined, number[]>
+
+export interface DirectoryOrganizationTable {
+  id: string
+  tenant_id: string
+  name: string
+  organisation_id: string | null
+  document: Document
+  updated_at: Generated<Date>
+}
+
+export interface DirectoryTaxonomyTable {
+  id: string
+  tenant_id: string
+  name: string
+  document: Document
+}
+
+export interface DirectoryTaxonomyTermTable {
+  id: string
+  tenant_id: string
+  taxonomy_id: string | null
+  parent_id: string | null
+  code: string | null
+  name: string
+  document: Document
+}
+
+export type DirectoryServiceStatus = 'active' | 'inactive' | 'defunct' | 'temporarily closed'
+export type ReferralRoute = 'self' | 'professional' | 'request-for-support'
+
+export interface DirectoryServiceTable {
+  id: string
+  tenant_id: string
+  organization_id: string | null
+  name: string
+  description: string | null
+  status: DirectoryServiceStatus
+  minimum_age: number | null
+  maximum_age: number | null
+  document: Document
+  levels: NumberArray
+  localities: TextArray
+  categories: TextArray
+  referral_routes: ColumnType<ReferralRoute[], ReferralRoute[] | undefined, ReferralRoute[]>
+  how_to_refer: string | null
+  capacity: string | null
+  last_checked_on: NullableDate
+  term_ids: TextArray
+  postcode_districts: TextArray
+  search: ColumnType<string, never, never>
+  version: Generated<number>
+  updated_at: Generated<Date>
+  updated_by: string | null
+}
+
+export interface DirectoryLocationTable {
+  id: string
+  tenant_id: string
+  name: string | null
+  postcode: string | null
+  latitude: number | null
+  longitude: number | null
+  document: Document
+}
+
+export interface DirectoryServiceAtLocationTable {
+  id: string
+  tenant_id: string
+  service_id: string
+  location_id: string
+  document: ColumnType<Record<string, unknown>, string | undefined, string>
+}
+
+export interface SignpostTable {
+  id: Generated<string>
+  tenant_id: string
+  request_id: string | null
+  involvement_id: string | null
+  service_id: string
+  note: string | null
+  signposted_by: string
+  signposted_at: Generated<Date>
+}
+
+export interface KeepInTouchCallTable {
+  id: Generated<string>
+  tenant_id: string
+  request_id: string
+  due_on: DateOnly
+  status: ColumnType<'due' | 'done' | 'cancelled', 'due' | 'done' | 'cancelled' | undefined, 'due' | 'done' | 'cancelled'>
+  need_met: 'yes' | 'partly' | 'no' | 'not-reached' | null
+  note: string | null
+  recorded_by: string | null
+  recorded_at: Timestamp | null
+  created_by: string
+  created_at: Generated<Date>
+  version: Generated<number>
+}
+
 export interface DB {
   tenants: TenantTable
   organisations: OrganisationTable
@@ -396,4 +499,12 @@ export interface DB {
   chronology_entries: ChronologyEntryTable
   level_changes: LevelChangeTable
   panel_items: PanelItemTable
+  directory_organizations: DirectoryOrganizationTable
+  directory_taxonomies: DirectoryTaxonomyTable
+  directory_taxonomy_terms: DirectoryTaxonomyTermTable
+  directory_services: DirectoryServiceTable
+  directory_locations: DirectoryLocationTable
+  directory_service_at_locations: DirectoryServiceAtLocationTable
+  signposts: SignpostTable
+  keep_in_touch_calls: KeepInTouchCallTable
 }

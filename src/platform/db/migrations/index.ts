@@ -3,6 +3,7 @@ import * as foundation from './2026-11-24T1100-foundation.ts'
 import * as requestsForSupport from './2026-11-24T1300-requests-for-support.ts'
 import * as notifications from './2026-11-24T1400-notifications.ts'
 import * as casework from './2026-11-24T1500-casework.ts'
+import * as directory from './2026-11-24T1600-directory.ts'
 
 /**
  * Migrations are named by the date and time they were written, and listed here rather than read
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-24T1300-requests-for-support': requestsForSupport,
   '2026-11-24T1400-notifications': notifications,
   '2026-11-24T1500-casework': casework,
+  '2026-11-24T1600-directory': directory,
 }
 
 export const migrationProvider: MigrationProvider = {
