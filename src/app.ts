@@ -14,6 +14,10 @@ import { panelsRoutes } from './features/panels/routes.ts'
 import { assessmentsRoutes } from './features/assessments/routes.ts'
 import { transitionsRoutes } from './features/transitions/routes.ts'
 import { chronologyRoutes } from './features/chronology/routes.ts'
+import { openReferralRoutes } from './features/directory/oruk/routes.ts'
+import { findSupportRoutes } from './features/directory/find/routes.ts'
+import { directoryEditorRoutes } from './features/directory/editor/routes.ts'
+import { signpostingRoutes } from './features/signposting/routes.ts'
 import { homeRoutes } from './features/home/routes.ts'
 import { notificationRoutes } from './features/notifications/routes.ts'
 import { organisationRoutes } from './features/organisations/routes.ts'
@@ -102,5 +106,9 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
   await app.register(assessmentsRoutes, { db })
   await app.register(transitionsRoutes, { db })
   await app.register(chronologyRoutes, { db })
+  await app.register(openReferralRoutes, { db })
+  await app.register(findSupportRoutes, { db })
+  await app.register(directoryEditorRoutes, { db })
+  await app.register(signpostingRoutes, { db })
   return app
 }
