@@ -82,6 +82,7 @@ export const involvementRepository = {
       .leftJoin('accounts as a', 'a.id', 'm.account_id')
       .select(['m.id', 'm.kind', 'm.account_id', 'm.name', 'm.organisation', 'm.role', 'm.contact', 'm.joined_at', 'm.left_at', 'm.left_reason', 'a.active as account_active'])
       .where('m.involvement_id', '=', id)
+      .orderBy(sql`m.role = 'Lead Professional'`, 'desc')
       .orderBy('m.kind', 'desc')
       .orderBy('m.joined_at')
       .orderBy('m.id')
