@@ -11,13 +11,14 @@ import { Layout, textOf } from './pages/layout.ts'
 
 /** What each role's service navigation offers. */
 const NAVIGATION: Record<string, string[]> = {
-  administrator: ['Home', 'Accounts', 'Organisations', 'Audit log', 'Notifications'],
+  administrator: ['Home', 'Directory', 'Accounts', 'Organisations', 'Audit log', 'Notifications'],
   practitioner: ['Home', 'Requests for support', 'Families'],
-  front_door_officer: ['Home', 'Front door queue', 'Consultation Line log', 'Families'],
-  duty_manager: ['Home', 'Front door queue', 'Children and Family Panel', 'Consultation Line log', 'Families'],
+  front_door_officer: ['Home', 'Front door queue', 'Consultation Line log', 'Keep-in-touch calls', 'Families'],
+  duty_manager: ['Home', 'Front door queue', 'Children and Family Panel', 'Consultation Line log', 'Keep-in-touch calls', 'Families'],
   early_help_advisor: ['Home', 'Families'],
   team_manager: ['Home', 'Children and Family Panel', 'Families'],
   performance_analyst: ['Home'],
+  service_provider: ['Home', 'Directory'],
 }
 
 describe('every demonstration account signs in, sees its own home and navigation, and signs out', () => {
@@ -33,8 +34,8 @@ describe('every demonstration account signs in, sees its own home and navigation
     await server?.close()
   })
 
-  test('there are 14 demonstration accounts: 7 roles in each of 2 authorities', () => {
-    assert.equal(DEMO_ACCOUNTS.length, 14)
+  test('there are 16 demonstration accounts: 8 roles in each of 2 authorities', () => {
+    assert.equal(DEMO_ACCOUNTS.length, 16)
     assert.deepEqual([...new Set(DEMO_ACCOUNTS.map((a) => a.tenantId))].sort(), ['essex', 'southend'])
   })
 

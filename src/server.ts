@@ -5,6 +5,7 @@ import { loadReferenceData } from './platform/db/reference-data.ts'
 import { DEMO_PASSWORD, loadDemoData } from './demo/demo-data.ts'
 import { loadDemoRequests } from './demo/demo-requests.ts'
 import { loadDemoCasework } from './demo/demo-casework.ts'
+import { loadDemoDirectory } from './demo/demo-directory.ts'
 import { startJobs } from './platform/jobs/jobs.ts'
 
 /** Reads the config, prepares the database, serves, and shuts down cleanly on a signal. */
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     if (config.demoData) {
       await loadDemoRequests(db, new Date())
       await loadDemoCasework(db, new Date())
+      await loadDemoDirectory(db, new Date())
     }
     const jobs = config.jobs ? await startJobs(db, app.log, config.databaseUrl) : undefined
     app.addHook('onClose', async () => {

@@ -12,12 +12,20 @@ interface DemoOrganisation {
   kind: OrganisationKind
 }
 
+/** The council's own roles: one demonstration account each, loaded in the first seed run. */
+type StaffRole = Exclude<Role, 'service_provider'>
+
 interface DemoAuthority {
   tenantId: string
   domain: string
   organisations: DemoOrganisation[]
   /** Which demonstration organisation each role's account belongs to, and the person's name. */
-  people: Record<Role, { organisation: string; name: string }>
+  people: Record<StaffRole, { organisation: string; name: string }>
+  /**
+   * A service provider's own account, which edits its organisation's services in the directory. Its
+   * organisation is created with it when missing, so a database from before the directory gains both.
+   */
+  provider: { organisation: DemoOrganisation; name: string }
   /** More practitioners, to make a Team Around the Family with: email local part, organisation, name. */
   colleagues: { local: string; organisation: string; name: string; label: string }[]
 }
@@ -49,6 +57,7 @@ const AUTHORITIES: DemoAuthority[] = [
       { local: 'health-visitor', organisation: 'health', name: 'Priya Shah', label: 'Health visitor' },
       { local: 'family-support-worker', organisation: 'voluntary', name: 'Rhys Evans', label: 'Family support worker' },
     ],
+    provider: { organisation: { key: 'voluntary', name: 'Chelmer Family Support Trust (demonstration)', kind: 'voluntary' }, name: 'Vikram Joshi' },
   },
   {
     tenantId: 'southend',
@@ -75,6 +84,7 @@ const AUTHORITIES: DemoAuthority[] = [
       { local: 'health-visitor', organisation: 'health', name: 'Tom Baxter', label: 'Health visitor' },
       { local: 'police-schools-officer', organisation: 'police', name: 'Uma Desai', label: 'Police schools officer' },
     ],
+    provider: { organisation: { key: 'provider', name: 'Estuary Family Network (demonstration)', kind: 'voluntary' }, name: 'Wendy Osei' },
   },
 ]
 
@@ -85,15 +95,22 @@ export interface DemoAccount {
   label: string
 }
 
-/** Every demonstration account, for the README, the start-up message and the browser tests. */
+/** Every demonstration account, one per role in each authority, for the README, the start-up message and the browser tests. */
 export const DEMO_ACCOUNTS: DemoAccount[] = AUTHORITIES.flatMap((authority) =>
-  (Object.keys(authority.people) as Role[]).map((role) => ({
+  ([...Object.keys(authority.people), 'service_provider'] as Role[]).map((role) => ({
     email: `${role.replaceAll('_', '-')}@${authority.domain}`,
     tenantId: authority.tenantId,
     role,
     label: `${ROLE_LABELS[role]}, ${authority.tenantId === 'essex' ? 'Essex' : 'Southend'}`,
   })),
 )
+
+/** Each authority's demonstration service provider: its account and the organisation whose services it edits. */
+export const DEMO_PROVIDERS: { tenantId: string; email: string; organisationName: string }[] = AUTHORITIES.map((authority) => ({
+  tenantId: authority.tenantId,
+  email: `service-provider@${authority.domain}`,
+  organisationName: authority.provider.organisation.name,
+}))
 
 /** Practitioners beyond the one per role, to make a Team Around the Family with (all practitioners). */
 export const DEMO_COLLEAGUES: DemoAccount[] = AUTHORITIES.flatMap((authority) =>
@@ -131,7 +148,7 @@ export async function loadDemoData(db: Database): Promise<{ loaded: boolean; acc
       await trx
         .insertInto('accounts')
         .values(
-          (Object.entries(authority.people) as [Role, { organisation: string; name: string }][]).map(([role, person]) => ({
+          (Object.entries(authority.people) as [StaffRole, { organisation: string; name: string }][]).map(([role, person]) => ({
             tenant_id: authority.tenantId,
             organisation_id: idOf(person.organisation),
             email: `${role.replaceAll('_', '-')}@${authority.domain}`,
@@ -145,6 +162,7 @@ export async function loadDemoData(db: Database): Promise<{ loaded: boolean; acc
     return true
   })
   await loadDemoColleagues(db, passwordHash)
+  await loadDemoProviders(db, passwordHash)
   return { loaded, accounts: DEMO_ACCOUNTS }
 }
 
@@ -170,6 +188,36 @@ async function loadDemoColleagues(db: Database, passwordHash: string): Promise<v
           .onConflict((oc) => oc.doNothing())
           .execute()
       }
+    }
+  })
+}
+
+/** The service providers' accounts (and their organisations when missing), once, in their own seed run. */
+async function loadDemoProviders(db: Database, passwordHash: string): Promise<void> {
+  await db.system.transaction().execute(async (trx) => {
+    const claimed = await trx
+      .insertInto('seed_runs')
+      .values({ name: 'demo-directory-providers' })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .returning('name')
+      .executeTakeFirst()
+    if (!claimed) return
+    for (const authority of AUTHORITIES) {
+      const { organisation, name } = authority.provider
+      const existing = await trx
+        .selectFrom('organisations')
+        .select('id')
+        .where('tenant_id', '=', authority.tenantId)
+        .where('name', '=', organisation.name)
+        .executeTakeFirst()
+      const organisationId =
+        existing?.id ??
+        (await trx.insertInto('organisations').values({ tenant_id: authority.tenantId, name: organisation.name, kind: organisation.kind }).returning('id').executeTakeFirstOrThrow()).id
+      await trx
+        .insertInto('accounts')
+        .values({ tenant_id: authority.tenantId, organisation_id: organisationId, email: `service-provider@${authority.domain}`, name, role: 'service_provider', password_hash: passwordHash })
+        .onConflict((oc) => oc.doNothing())
+        .execute()
     }
   })
 }

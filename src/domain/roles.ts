@@ -9,6 +9,7 @@ export const ROLE_LABELS: Record<Role, string> = {
   team_manager: 'Team manager',
   performance_analyst: 'Performance analyst',
   administrator: 'Administrator',
+  service_provider: 'Service provider',
 }
 
 export function roleLabel(role: Role, vocabulary?: Partial<Record<Role, string>>): string {

@@ -5,6 +5,7 @@ import pg from 'pg'
 import { buildApp } from '../app.ts'
 import { readConfig, type Config } from '../config.ts'
 import { DEMO_PASSWORD, loadDemoData } from '../demo/demo-data.ts'
+import { loadDemoDirectory } from '../demo/demo-directory.ts'
 import { hashPassword } from '../platform/auth/passwords.ts'
 import { migrate, openDatabase, type Database } from '../platform/db/database.ts'
 import { loadReferenceData } from '../platform/db/reference-data.ts'
@@ -59,7 +60,10 @@ export async function createTestContext(options: { demoData?: boolean } = {}): P
   const db = await openDatabase({ databaseUrl, dataDir: 'memory://' })
   await migrate(db)
   await loadReferenceData(db)
-  if (options.demoData) await loadDemoData(db)
+  if (options.demoData) {
+    await loadDemoData(db)
+    await loadDemoDirectory(db)
+  }
   const app = await buildApp({ config, db })
   await app.ready()
 

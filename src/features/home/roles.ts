@@ -37,4 +37,8 @@ export const ROLE_HOMES: Record<Role, RoleHome> = {
     intro: 'Give people access to the service, keep the list of organisations up to date, and check the audit log.',
     work: [],
   },
+  service_provider: {
+    intro: 'Keep your organisation’s services in the Effective Support Directory up to date, so families and practitioners find the right help.',
+    work: ['Your services in the directory', 'Services that need checking'],
+  },
 }

@@ -5,6 +5,7 @@ import { auditBy, recordAudit, type Actor } from '../../platform/audit/audit.ts'
 import type { Database } from '../../platform/db/database.ts'
 import { PAGE_SIZE } from '../../platform/http/pagination.ts'
 import { recordChronology } from '../chronology/record.ts'
+import { signpostsForInvolvement } from '../signposting/service.ts'
 import { CASEWORK_ROLES, withInvolvement, allows } from './access.ts'
 import type { DirectStartForm, FamilyMemberForm, HandoverForm, TeamMemberForm } from './forms.ts'
 import { handOverLead } from './lead.ts'
@@ -74,7 +75,7 @@ export async function overview(db: Database, actor: Actor, id: string, now: Date
   requireCasework(actor)
   return withInvolvement(db, actor, id, 'view', async (trx, { involvement, relation }) => {
     const today = localDateOf(now)
-    const [people, team, leads, assessment, versions, actions, meetings, chronology, levels, request] = await Promise.all([
+    const [people, team, leads, assessment, versions, actions, meetings, chronology, levels, request, signposts] = await Promise.all([
       repo.people(trx, id),
       repo.team(trx, id),
       repo.leads(trx, id),
@@ -85,6 +86,7 @@ export async function overview(db: Database, actor: Actor, id: string, now: Date
       repo.recentChronology(trx, id, 5),
       repo.levelChanges(trx, id),
       involvement.request_id ? trx.selectFrom('requests').select(['id', 'reference']).where('id', '=', involvement.request_id).executeTakeFirst() : undefined,
+      signpostsForInvolvement(trx, id),
     ])
     const closure = involvement.closure as { requestedBy?: string; signedOffBy?: string } | null
     const closureIds = [closure?.requestedBy, closure?.signedOffBy].filter((v): v is string => !!v)
@@ -110,6 +112,7 @@ export async function overview(db: Database, actor: Actor, id: string, now: Date
       chronology,
       levels,
       request,
+      signposts,
       requestedByName: closureNames.find((a) => a.id === closure?.requestedBy)?.name,
       signedOffByName: closureNames.find((a) => a.id === closure?.signedOffBy)?.name,
     }

@@ -1,3 +1,4 @@
+import { signpostsForRequest } from '../signposting/service.ts'
 import { frameworkById } from '../../frameworks/index.ts'
 import type { Framework } from '../../frameworks/schema.ts'
 import { NotFoundError } from '../../platform/access/access.ts'
@@ -77,9 +78,10 @@ export async function viewOwnRequest(db: Database, actor: Actor, id: string) {
   return db.asTenant(actor.tenantId, async (trx) => {
     const request = await ownRequest(trx, actor, id)
     const people = await requests.people(trx, id)
+    const signposts = request.status === 'decided' && request.outcome === 'universal-signposting' ? await signpostsForRequest(trx, id) : []
     await recordAudit(trx, auditBy(actor, { action: 'request-viewed', recordType: 'request', recordId: id }))
     const answers = request.answers as Answers
-    return { request, answers, people, tasks: taskStatuses(answers, people) }
+    return { request, answers, people, tasks: taskStatuses(answers, people), signposts }
   })
 }
 

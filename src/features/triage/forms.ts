@@ -18,7 +18,6 @@ export const decisionForm = z
     reason: z.string({ error: 'Enter the reasons for the decision' }).trim().min(1, 'Enter the reasons for the decision').max(5000, 'Must be 5000 characters or fewer'),
     differenceReason: optional(2000),
     signposted: optional(2000),
-    keepInTouchWeeks: optional(3).refine((v) => !v || /^\d{1,2}$/.test(v), 'Enter the number of weeks as a number, like 12'),
     emergingRoute: z.enum(['taf', 'panel']).optional(),
     leadProfessional: optional(254),
     'panelDate-day': optional(10),
@@ -32,7 +31,6 @@ export const decisionForm = z
     const need = (field: keyof typeof v, message: string) => {
       if (!v[field]) ctx.addIssue({ code: 'custom', path: [field], message })
     }
-    if (v.outcome === 'universal-signposting') need('signposted', 'Enter the services the family has been signposted to')
     if (v.outcome === 'emerging-needs') {
       need('emergingRoute', 'Select a Team Around the Family or the Children and Family Panel')
       if (v.emergingRoute === 'taf') need('leadProfessional', 'Enter the email address of the Lead Professional')

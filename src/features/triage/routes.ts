@@ -90,6 +90,8 @@ export async function triageRoutes(app: FastifyInstance, { db }: { db: Database 
       reply.code(400)
       return reply.viewAsync(`${VIEWS}/request.njk`, await renderRequest(request, { values, ...errorsToSummary(result.errors, { outcome: 'outcome', level: 'level', panelDate: 'panelDate-day' }) }))
     }
+    // Outcome 1 goes straight on to signposting the family to services in the directory.
+    if (form.ok && form.value.outcome === 'universal-signposting') return reply.redirect(`/front-door/requests/${id}/signposting`, 303)
     return reply.redirect(`/front-door/requests/${id}?decided=1`, 303)
   })
 }

@@ -7,6 +7,7 @@ import { PAGE_SIZE } from '../../platform/http/pagination.ts'
 import type { DecisionForm } from './forms.ts'
 import { triageRepository as triage } from './repository.ts'
 import { tellReferrer } from '../requests/notify.ts'
+import { signpostsForRequest } from '../signposting/service.ts'
 import { frameworkById } from '../../frameworks/index.ts'
 import { parseDateParts } from '../../domain/dates.ts'
 import { localDateOf } from '../../domain/working-calendar.ts'
@@ -65,13 +66,14 @@ export async function openRequest(db: Database, actor: Actor, id: string, now: D
       }
     })
     const reReferral = history.some((h) => h.matches.some((m) => m.decision === 'confirmed' && m.reReferral))
+    const signposts = request.status === 'submitted' || request.outcome === 'universal-signposting' ? await signpostsForRequest(trx, id) : []
     const involvement = await trx
       .selectFrom('involvements')
       .select(['id', 'reference'])
       .where((eb) => eb.or([eb('request_id', '=', id), eb('id', 'in', eb.selectFrom('level_changes').select('involvement_id').where('request_id', '=', id))]))
       .executeTakeFirst()
     const panelItem = await trx.selectFrom('panel_items').select(['panel_on', 'status']).where('request_id', '=', id).executeTakeFirst()
-    return { request, people, history, reReferral, involvement, panelItem }
+    return { request, people, history, reReferral, involvement, panelItem, signposts }
   })
 }
 
@@ -225,8 +227,7 @@ function outcomeDetails(form: DecisionForm, leadName: string | undefined, panelO
     case 'universal-signposting':
       return {
         signposted: form.signposted,
-        keepInTouchWeeks: form.keepInTouchWeeks,
-        summary: `Signposted to: ${form.signposted}.${form.keepInTouchWeeks ? ` A community team will keep in touch monthly for ${form.keepInTouchWeeks} weeks.` : ''}`,
+        summary: `Signposted to services that can help the family${form.signposted ? `: ${form.signposted}` : ''}.`,
       }
     case 'emerging-needs':
       return form.emergingRoute === 'taf'

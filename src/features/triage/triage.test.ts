@@ -446,7 +446,6 @@ test('only a duty manager decides, and each outcome asks for what it needs', asy
   for (const href of ['outcome', 'level', 'reason']) assert.match(nothing.body, new RegExp(`id="${href}"`))
 
   const checks: [Record<string, string>, { href: string; text: string }][] = [
-    [{ outcome: 'universal-signposting', level: '3' }, { href: '#signposted', text: 'Enter the services the family has been signposted to' }],
     [{ outcome: 'emerging-needs', level: '3' }, { href: '#emergingRoute', text: 'Select a Team Around the Family or the Children and Family Panel' }],
     [{ outcome: 'emerging-needs', level: '3', emergingRoute: 'taf' }, { href: '#leadProfessional', text: 'Enter the email address of the Lead Professional' }],
     [

@@ -68,6 +68,18 @@ export const AUDIT_ACTIONS = {
   'panel-viewed': 'Viewed a Children and Family Panel agenda',
   'panel-decided': 'Recorded a Children and Family Panel decision',
   'oversight-viewed': 'Viewed overdue reviews and actions',
+  'signposting-viewed': 'Viewed the services a family was signposted to',
+  'signposted': 'Signposted a family to a service',
+  'signpost-removed': 'Removed a service a family was signposted to',
+  'keep-in-touch-set-up': 'Set up monthly keep-in-touch calls',
+  'keep-in-touch-list-viewed': 'Viewed the keep-in-touch calls due',
+  'keep-in-touch-viewed': 'Viewed a keep-in-touch call',
+  'keep-in-touch-recorded': 'Recorded a keep-in-touch call',
+  'directory-list-viewed': 'Viewed the list of directory services',
+  'directory-service-viewed': 'Viewed a directory service to edit it',
+  'directory-service-created': 'Added a service to the directory',
+  'directory-service-updated': 'Changed a service in the directory',
+  'directory-service-checked': 'Confirmed a directory service’s details are still right',
 } as const
 export type AuditAction = keyof typeof AUDIT_ACTIONS
 

@@ -12,6 +12,7 @@ export const ROLES = [
   'team_manager',
   'performance_analyst',
   'administrator',
+  'service_provider',
 ] as const
 export type Role = (typeof ROLES)[number]
 

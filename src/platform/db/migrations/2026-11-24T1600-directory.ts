@@ -173,6 +173,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   }
   // An editor may remove a location from a service; nothing else in the directory is deleted (a service is made inactive).
   await sql`grant delete on directory_service_at_locations to eh_app`.execute(db)
+  // A signpost made by mistake is removed; its audit event keeps who removed which service, and when.
+  await sql`grant delete on signposts to eh_app`.execute(db)
 }
 
 export async function down(): Promise<void> {
