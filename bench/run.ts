@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import autocannon from 'autocannon'
-import { loadCaseload } from './scale.ts'
+import { loadCaseload, loadDirectory } from './scale.ts'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 1)
@@ -16,7 +16,20 @@ const base = `http://localhost:${PORT}`
 const P95_BUDGET_MS = 50
 const RSS_BUDGET_MB = 400
 const FAMILIES = Number(process.env.BENCH_FAMILIES ?? 20_000)
-const PUBLIC_PAGES = ['/', '/sign-in', '/cookies', '/health', '/help', '/help/essex']
+const SERVICES = Number(process.env.BENCH_SERVICES ?? 5_000)
+const PUBLIC_PAGES = [
+  '/',
+  '/sign-in',
+  '/cookies',
+  '/health',
+  '/help',
+  '/help/essex',
+  '/find-support/essex',
+  '/find-support/essex?q=parenting&age=7&locality=mid',
+  '/find-support/essex?category=youth&page=20',
+  '/api/open-referral/services?authority=essex&search=parenting',
+  '/api/open-referral/services?authority=essex&page=50',
+]
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'early-help-bench-'))
 const startServer = () =>
@@ -38,6 +51,7 @@ const rssFirstStart = rssMb(first.pid)
 await stopServer(first)
 const caseloadStart = Date.now()
 await loadCaseload(dataDir, FAMILIES)
+await loadDirectory(dataDir, SERVICES)
 const caseloadSeconds = Math.round((Date.now() - caseloadStart) / 100) / 10
 const server = startServer()
 
@@ -79,7 +93,7 @@ try {
     })
   }
   const rssAfter = rssMb(server.pid)
-  console.log(`\n${SECONDS}s per page, ${CONNECTIONS} connections, PGlite with demonstration data and ${FAMILIES} Essex families in early help (loaded in ${caseloadSeconds}s)\n`)
+  console.log(`\n${SECONDS}s per page, ${CONNECTIONS} connections, PGlite with demonstration data and ${FAMILIES} Essex families in early help and ${SERVICES} more Essex services (loaded in ${caseloadSeconds}s)\n`)
   console.table(results)
   console.log(`Server resident memory: ${rssAtRest} MB at rest (budget ${RSS_BUDGET_MB} MB), ${rssAfter} MB after the run`)
   console.log(`(The very first start, which creates the database, settles at ${rssFirstStart} MB.)`)

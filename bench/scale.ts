@@ -45,3 +45,31 @@ export async function loadCaseload(dataDir: string, families: number): Promise<v
     await db.close()
   }
 }
+
+/**
+ * A county-sized directory: BENCH_SERVICES Essex services (default 5,000), copied from the
+ * demonstration services with new ids and numbered names, so search, filters and the Open
+ * Referral API are measured on a realistic number of rows.
+ */
+export async function loadDirectory(dataDir: string, services: number): Promise<void> {
+  const db = await openDatabase({ dataDir })
+  try {
+    await db.system.transaction().execute(async (trx) => {
+      await sql`
+        with template as (
+          select row_number() over (order by id) as k, count(*) over () as size, * from directory_services where tenant_id = 'essex'
+        ), copies as (
+          select gen_random_uuid() as new_id, n, t.* from generate_series(1, ${services}) as n join template t on t.k = 1 + (n % t.size)
+        )
+        insert into directory_services (id, tenant_id, organization_id, name, description, status, minimum_age, maximum_age, document,
+          levels, localities, categories, referral_routes, how_to_refer, capacity, last_checked_on, term_ids, postcode_districts)
+        select new_id, tenant_id, organization_id, name || ' (copy ' || n || ')', description, status, minimum_age, maximum_age,
+          jsonb_set(jsonb_set(document, '{id}', to_jsonb(new_id::text)), '{name}', to_jsonb(name || ' (copy ' || n || ')')),
+          levels, localities, categories, referral_routes, how_to_refer, capacity, last_checked_on, term_ids, postcode_districts
+        from copies`.execute(trx)
+      await sql`analyze`.execute(trx)
+    })
+  } finally {
+    await db.close()
+  }
+}

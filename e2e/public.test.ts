@@ -195,7 +195,7 @@ describe('pages anyone can see', () => {
       const home = new HomePage(page)
       assert.equal(await textOf(home.heading), await server.nameOf('duty-manager@southend.example'))
       assert.equal(await home.authorityLink('Southend-on-Sea City Council').count(), 1)
-      assert.deepEqual(await home.navigationLinks(), ['Home', 'Front door queue', 'Children and Family Panel', 'Consultation Line log', 'Families'])
+      assert.deepEqual(await home.navigationLinks(), ['Home', 'Front door queue', 'Children and Family Panel', 'Consultation Line log', 'Keep-in-touch calls', 'Families'])
       await screenshot(page, 'home-no-js')
 
       await home.signOut()
