@@ -294,6 +294,7 @@ for (const authority of AUTHORITIES) {
         ['/people/new', 'person-new'],
         ['/step-up', 'step-up'],
         ['/close', 'close-form'],
+        ['/signposting', 'family-signposting'],
       ] as const) {
         const response = await lead.goto(base + path)
         assert.equal(response?.status(), 200, path)

@@ -87,10 +87,10 @@ export async function exportCommand(args: string[], io: Io = processIo, given?: 
     const services = await exportServices(db, tenantId)
     if (values.format === 'json') {
       writeFileSync(out, `${JSON.stringify(services, null, 2)}\n`)
-      io.out(`Wrote ${services.length} services to ${out}.`)
+      io.out(`Wrote ${services.length} ${services.length === 1 ? 'service' : 'services'} to ${out}.`)
     } else {
       const files = writeCsvFolder(out, services, await exportTaxonomies(db, tenantId))
-      io.out(`Wrote ${services.length} services as ${files.length} CSV files in ${out}.`)
+      io.out(`Wrote ${services.length} ${services.length === 1 ? 'service' : 'services'} as ${files.length} CSV files in ${out}.`)
     }
     return 0
   } finally {
