@@ -132,12 +132,9 @@ export async function signpostingRoutes(app: FastifyInstance, { db }: { db: Data
     const id = uuidParam(request, 'id')
     const form = validateForm(addForm, request.body)
     if (!form.ok) {
-      const body = typedValues(request.body)
-      if (!isUuid(body.serviceId)) throw new NotFoundError()
+      const refused = refusedNote(request.body, form.errors)
       reply.code(400)
-      const search = { q: (body.q ?? '').trim().slice(0, 200), page: pageNumber(body.page) }
-      const errors = { [`note-${body.serviceId}`]: form.errors.note ?? 'Check the note' }
-      return reply.viewAsync(`${VIEWS}/request.njk`, await renderRequest(request, search, { values: { [`note-${body.serviceId}`]: body.note ?? '' }, ...errorsToSummary(errors) }))
+      return reply.viewAsync(`${VIEWS}/request.njk`, await renderRequest(request, refused.search, refused.extra))
     }
     await addRequestSignpost(db, actorOf(request), id, form.value)
     return reply.redirect(backTo(`/front-door/requests/${id}/signposting`, form.value, 'added'), 303)
@@ -233,12 +230,9 @@ export async function signpostingRoutes(app: FastifyInstance, { db }: { db: Data
     const id = uuidParam(request, 'id')
     const form = validateForm(addForm, request.body)
     if (!form.ok) {
-      const body = typedValues(request.body)
-      if (!isUuid(body.serviceId)) throw new NotFoundError()
+      const refused = refusedNote(request.body, form.errors)
       reply.code(400)
-      const search = { q: (body.q ?? '').trim().slice(0, 200), page: pageNumber(body.page) }
-      const errors = { [`note-${body.serviceId}`]: form.errors.note ?? 'Check the note' }
-      return reply.viewAsync(`${VIEWS}/involvement.njk`, await renderInvolvement(request, search, { values: { [`note-${body.serviceId}`]: body.note ?? '' }, ...errorsToSummary(errors) }))
+      return reply.viewAsync(`${VIEWS}/involvement.njk`, await renderInvolvement(request, refused.search, refused.extra))
     }
     await addInvolvementSignpost(db, actorOf(request), id, form.value, new Date())
     return reply.redirect(backTo(`/involvements/${id}/signposting`, form.value, 'added'), 303)
@@ -249,4 +243,15 @@ export async function signpostingRoutes(app: FastifyInstance, { db }: { db: Data
     await removeInvolvementSignpost(db, actorOf(request), id, uuidParam(request, 'signpostId'))
     return reply.redirect(backTo(`/involvements/${id}/signposting`, typedValues(request.body), 'removed'), 303)
   })
+}
+
+/** A note refused when adding a signpost: the search to show again, and the note kept beside its service with its error. */
+function refusedNote(body: unknown, errors: Record<string, string>) {
+  const typed = typedValues(body)
+  if (!isUuid(typed.serviceId)) throw new NotFoundError()
+  const field = `note-${typed.serviceId}`
+  return {
+    search: { q: (typed.q ?? '').trim().slice(0, 200), page: pageNumber(typed.page) },
+    extra: { values: { [field]: typed.note ?? '' }, ...errorsToSummary({ [field]: errors.note ?? 'Check the note' }) },
+  }
 }
