@@ -8,6 +8,7 @@ import { accountRoutes } from './features/accounts/routes.ts'
 import { auditLogRoutes } from './features/audit-log/routes.ts'
 import { consultationRoutes } from './features/consultations/routes.ts'
 import { involvementRoutes } from './features/involvements/routes.ts'
+import { breakGlassRoutes } from './features/break-glass/routes.ts'
 import { plansRoutes } from './features/plans/routes.ts'
 import { meetingsRoutes } from './features/meetings/routes.ts'
 import { panelsRoutes } from './features/panels/routes.ts'
@@ -26,6 +27,7 @@ import { requestRoutes } from './features/requests/routes.ts'
 import { selfRequestRoutes } from './features/self-request/routes.ts'
 import { triageRoutes } from './features/triage/routes.ts'
 import { signInRoutes } from './features/sign-in/routes.ts'
+import { mfaRoutes } from './features/mfa/routes.ts'
 import { sessions } from './platform/auth/plugin.ts'
 import type { Database } from './platform/db/database.ts'
 import { csrf } from './platform/http/csrf.ts'
@@ -90,6 +92,7 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
 
   await app.register(publicPageRoutes, { db, config })
   await app.register(signInRoutes, { db, config })
+  await app.register(mfaRoutes, { db, config })
   await app.register(homeRoutes, { db })
   await app.register(accountRoutes, { db })
   await app.register(organisationRoutes, { db })
@@ -100,6 +103,7 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
   await app.register(selfRequestRoutes, { db })
   await app.register(consultationRoutes, { db })
   await app.register(involvementRoutes, { db })
+  await app.register(breakGlassRoutes, { db })
   await app.register(plansRoutes, { db })
   await app.register(meetingsRoutes, { db })
   await app.register(panelsRoutes, { db })

@@ -1,6 +1,6 @@
 import { buildApp } from './app.ts'
 import { ConfigError, readConfig } from './config.ts'
-import { openDatabase, migrate } from './platform/db/database.ts'
+import { DatabaseInUseError, openDatabase, migrate } from './platform/db/database.ts'
 import { loadReferenceData } from './platform/db/reference-data.ts'
 import { DEMO_PASSWORD, loadDemoData } from './demo/demo-data.ts'
 import { loadDemoRequests } from './demo/demo-requests.ts'
@@ -64,6 +64,8 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     console.error(`Configuration error: ${error.message}`)
+  } else if (error instanceof DatabaseInUseError) {
+    console.error(error.message)
   } else {
     console.error('Early help could not start:', error)
   }

@@ -40,7 +40,7 @@ export interface TestAccount {
 let passwordHash: Promise<string> | undefined
 export const TEST_PASSWORD = 'correct horse battery staple'
 
-export async function createTestContext(options: { demoData?: boolean } = {}): Promise<TestContext> {
+export async function createTestContext(options: { demoData?: boolean; config?: Partial<Config> } = {}): Promise<TestContext> {
   const serverUrl = process.env.DATABASE_URL
   let databaseUrl: string | undefined
   let dropDatabase: (() => Promise<void>) | undefined
@@ -56,7 +56,7 @@ export async function createTestContext(options: { demoData?: boolean } = {}): P
       await admin.destroy()
     }
   }
-  const config: Config = { ...readConfig({ NODE_ENV: 'test' }), databaseUrl, demoData: options.demoData ?? false, jobs: false }
+  const config: Config = { ...readConfig({ NODE_ENV: 'test' }), databaseUrl, demoData: options.demoData ?? false, jobs: false, ...options.config }
   const db = await openDatabase({ databaseUrl, dataDir: 'memory://' })
   await migrate(db)
   await loadReferenceData(db)

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { NotFoundError } from '../../platform/access/access.ts'
 import { auditBy, recordAudit, type Actor } from '../../platform/audit/audit.ts'
 import type { Database, Trx } from '../../platform/db/database.ts'
@@ -6,26 +7,30 @@ import { ReadOnlyError } from '../../platform/http/errors.ts'
 
 /**
  * How someone is related to a family's involvement. A role alone never opens a family: a
- * practitioner sees it only as its Lead Professional or a member of its Team Around the Family;
- * managers, Early Help Advisors and the front door of the same authority see it through their
- * oversight. Anyone else is told it does not exist.
+ * practitioner sees it only as its Lead Professional, a member of its Team Around the Family, the
+ * referrer who sent the request it opened from, or for one hour after opening it by break-glass
+ * with a reason; managers, Early Help Advisors and the front door of the same authority see it
+ * through their oversight. Anyone else is told it does not exist.
  */
-export type Relation = 'lead' | 'member' | 'manager' | 'advisor' | 'front-door'
+export type Relation = 'lead' | 'member' | 'manager' | 'advisor' | 'front-door' | 'referrer' | 'break-glass'
 
 /**
  * What a person wants to do with the involvement:
  * - `view`: read the family's record;
  * - `contribute`: add to the chronology, record views, update an action's status;
  * - `manage`: change the plan, meetings, team, Lead Professional, review date, level or closure;
- * - `sign-off`: a manager's sign-off of the closure of an intensive involvement.
+ * - `sign-off`: a manager's sign-off of the closure of an intensive involvement;
+ * - `oversee`: read who has seen the family (its audit trail): team managers and duty managers.
  */
-export type Need = 'view' | 'contribute' | 'manage' | 'sign-off'
+export type Need = 'view' | 'contribute' | 'manage' | 'sign-off' | 'oversee'
 
 const ALLOWED: Record<Need, readonly Relation[]> = {
-  view: ['lead', 'member', 'manager', 'advisor', 'front-door'],
+  view: ['lead', 'member', 'manager', 'advisor', 'front-door', 'referrer', 'break-glass'],
   contribute: ['lead', 'member', 'manager'],
   manage: ['lead', 'manager'],
   'sign-off': ['manager'],
+  // Duty managers share the front door's relationship; `permits` narrows it to them.
+  oversee: ['manager', 'front-door'],
 }
 
 const OVERSIGHT: Partial<Record<Role, Relation>> = {
@@ -38,11 +43,40 @@ const OVERSIGHT: Partial<Record<Role, Relation>> = {
 /** Roles that can reach casework pages at all; each page then checks the relationship. */
 export const CASEWORK_ROLES: readonly Role[] = ['practitioner', 'team_manager', 'early_help_advisor', 'duty_manager', 'front_door_officer']
 
-/** Pure: the relationship that applies, given the involvement's Lead Professional and whether the actor is on the team. */
-export function relationOf(actor: Pick<Actor, 'accountId' | 'role'>, leadAccountId: string, onTeam: boolean): Relation | null {
+/**
+ * Roles that may open a family by break-glass. Only practitioners: every other casework role
+ * already sees every family of its authority through oversight, and roles outside casework
+ * (administrators, analysts, service providers) have no business in a family's record.
+ */
+export const BREAK_GLASS_ROLES: readonly Role[] = ['practitioner']
+
+/** Roles that may read who has seen a family ("its managers"). */
+export const OVERSEER_ROLES: readonly Role[] = ['team_manager', 'duty_manager']
+
+/** How long a break-glass opening lasts. */
+export const BREAK_GLASS_MINUTES = 60
+
+/** What is known about a practitioner's ties to the family beyond the Lead Professional. */
+export interface Ties {
+  /** An active member of the Team Around the Family. */
+  onTeam?: boolean
+  /** Sent the request for support the involvement opened from. */
+  referrer?: boolean
+  /** Holds an unexpired break-glass grant. */
+  breakGlass?: boolean
+}
+
+/**
+ * Pure: the relationship that applies, given the involvement's Lead Professional and the actor's
+ * ties to the family. The closest tie wins: lead, member, referrer, then break-glass.
+ */
+export function relationOf(actor: Pick<Actor, 'accountId' | 'role'>, leadAccountId: string, ties: boolean | Ties = {}): Relation | null {
+  const t: Ties = typeof ties === 'boolean' ? { onTeam: ties } : ties
   if (actor.role === 'practitioner') {
     if (leadAccountId === actor.accountId) return 'lead'
-    return onTeam ? 'member' : null
+    if (t.onTeam) return 'member'
+    if (t.referrer) return 'referrer'
+    return t.breakGlass ? 'break-glass' : null
   }
   return OVERSIGHT[actor.role] ?? null
 }
@@ -51,6 +85,10 @@ export function allows(relation: Relation | null, need: Need): boolean {
   return relation !== null && ALLOWED[need].includes(relation)
 }
 
+/** `allows`, with the role where the relationship alone is too broad: only managers oversee. */
+export function permits(actor: Pick<Actor, 'role'>, relation: Relation | null, need: Need): boolean {
+  return allows(relation, need) && (need !== 'oversee' || OVERSEER_ROLES.includes(actor.role))
+}
 
 /** A relationship refusal: a 404 to the person, and an audited denial. */
 export class RelationshipDeniedError extends NotFoundError {
@@ -61,10 +99,16 @@ export class RelationshipDeniedError extends NotFoundError {
   }
 }
 
+/**
+ * Loads the involvement and decides the relationship, reading ties only as far as needed: the Lead
+ * Professional needs no query; a practitioner off the team costs one query for the referrer (only
+ * when the involvement came from a request) and one indexed query for a break-glass grant.
+ */
 export async function involvementFor(trx: Trx, actor: Actor, id: string, need: Need) {
   const involvement = await trx.selectFrom('involvements').selectAll().where('id', '=', id).executeTakeFirst()
   if (!involvement) throw new NotFoundError()
-  let onTeam = false
+  const ties: Ties = {}
+  let breakGlassUntil: Date | null = null
   if (actor.role === 'practitioner' && involvement.lead_account_id !== actor.accountId) {
     const member = await trx
       .selectFrom('team_members')
@@ -73,14 +117,31 @@ export async function involvementFor(trx: Trx, actor: Actor, id: string, need: N
       .where('account_id', '=', actor.accountId)
       .where('left_at', 'is', null)
       .executeTakeFirst()
-    onTeam = !!member
+    ties.onTeam = !!member
+    if (!ties.onTeam && involvement.request_id) {
+      const referred = await trx.selectFrom('requests').select('id').where('id', '=', involvement.request_id).where('referrer_account_id', '=', actor.accountId).executeTakeFirst()
+      ties.referrer = !!referred
+    }
+    if (!ties.onTeam && !ties.referrer) {
+      const grant = await trx
+        .selectFrom('break_glass_grants')
+        .select('expires_at')
+        .where('involvement_id', '=', id)
+        .where('account_id', '=', actor.accountId)
+        .where('expires_at', '>', sql<Date>`now()`)
+        .orderBy('expires_at', 'desc')
+        .limit(1)
+        .executeTakeFirst()
+      ties.breakGlass = !!grant
+      breakGlassUntil = grant ? new Date(grant.expires_at) : null
+    }
   }
-  const relation = relationOf(actor, involvement.lead_account_id, onTeam)
-  if (!allows(relation, need)) throw new RelationshipDeniedError(need)
-  if (need !== 'view' && involvement.status === 'closed') {
+  const relation = relationOf(actor, involvement.lead_account_id, ties)
+  if (!permits(actor, relation, need)) throw new RelationshipDeniedError(need)
+  if (need !== 'view' && need !== 'oversee' && involvement.status === 'closed') {
     throw new ReadOnlyError(`/involvements/${id}`, 'This family’s early help has been closed, so it can no longer be changed')
   }
-  return { involvement, relation: relation as Relation }
+  return { involvement, relation: relation as Relation, breakGlassUntil }
 }
 
 export type LoadedInvolvement = Awaited<ReturnType<typeof involvementFor>>

@@ -30,6 +30,8 @@ export const involvementRepository = {
               .where('m.account_id', '=', accountId)
               .where('m.left_at', 'is', null),
           ),
+          // The referrer of the request the family's early help came from may follow it (view only).
+          eb.exists(eb.selectFrom('requests as r').select('r.id').whereRef('r.id', '=', 'i.request_id').where('r.referrer_account_id', '=', accountId)),
         ]),
       )
     }

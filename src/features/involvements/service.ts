@@ -6,7 +6,7 @@ import type { Database } from '../../platform/db/database.ts'
 import { PAGE_SIZE } from '../../platform/http/pagination.ts'
 import { recordChronology } from '../chronology/record.ts'
 import { signpostsForInvolvement } from '../signposting/service.ts'
-import { CASEWORK_ROLES, withInvolvement, allows } from './access.ts'
+import { CASEWORK_ROLES, withInvolvement, allows, permits } from './access.ts'
 import type { DirectStartForm, FamilyMemberForm, HandoverForm, TeamMemberForm } from './forms.ts'
 import { handOverLead } from './lead.ts'
 import { activePractitioner, addFamilyToTeam, openInvolvement } from './open.ts'
@@ -73,7 +73,7 @@ export async function startDirect(db: Database, actor: Actor, form: DirectStartF
 /** Everything the family's page shows, in a handful of queries, and one audit event. */
 export async function overview(db: Database, actor: Actor, id: string, now: Date) {
   requireCasework(actor)
-  return withInvolvement(db, actor, id, 'view', async (trx, { involvement, relation }) => {
+  return withInvolvement(db, actor, id, 'view', async (trx, { involvement, relation, breakGlassUntil }) => {
     const today = localDateOf(now)
     const [people, team, leads, assessment, versions, actions, meetings, chronology, levels, request, signposts] = await Promise.all([
       repo.people(trx, id),
@@ -96,7 +96,8 @@ export async function overview(db: Database, actor: Actor, id: string, now: Date
     return {
       involvement,
       relation,
-      can: { manage: allows(relation, 'manage'), contribute: allows(relation, 'contribute'), signOff: allows(relation, 'sign-off') },
+      can: { manage: allows(relation, 'manage'), contribute: allows(relation, 'contribute'), signOff: allows(relation, 'sign-off'), oversee: permits(actor, relation, 'oversee') },
+      breakGlassUntil,
       open: involvement.status !== 'closed',
       people,
       team: team.filter((m) => !m.left_at),

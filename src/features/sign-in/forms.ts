@@ -20,3 +20,20 @@ export function safeReturnTo(value: unknown): string {
   if (value.startsWith('//') || value.startsWith('/sign-in')) return '/home'
   return value
 }
+
+export const codeForm = z.object({
+  code: z
+    .string({ error: 'Enter the code from your authenticator app, or a recovery code' })
+    .trim()
+    .min(1, 'Enter the code from your authenticator app, or a recovery code')
+    .max(40, 'Enter the 6-digit code from your authenticator app, or a recovery code'),
+})
+
+export const setUpCodeForm = z.object({
+  code: z
+    .string({ error: 'Enter the 6-digit code from your authenticator app' })
+    .trim()
+    .min(1, 'Enter the 6-digit code from your authenticator app')
+    .max(40, 'Enter the 6-digit code from your authenticator app')
+    .refine((value) => /^\d{6}$/.test(value.replace(/[\s-]/g, '')), 'Enter the 6-digit code from your authenticator app'),
+})

@@ -547,6 +547,8 @@ test('the decision reaches the referrer in their list and on their request, and 
   const members = await ctx.db.system.selectFrom('involvement_people').select(['given_name', 'request_person_id']).where('involvement_id', '=', involvement.id).execute()
   assert.ok(members.some((m) => m.given_name === 'Theo' && m.request_person_id === child.id), 'the family comes from the request')
   assert.match(text((await managerAgent.get(`/front-door/requests/${id}`)).body), new RegExp(`Early help ${involvement.reference} has started`))
+  assert.ok(text((await practitionerAgent.get('/involvements')).body).includes(involvement.reference), 'the referrer can follow the family’s early help')
+  assert.equal((await practitionerAgent.get(`/involvements/${involvement.id}`)).statusCode, 200)
 
   const colleague = await ctx.signIn(await ctx.newAccount('southend', 'practitioner'))
   assert.equal((await colleague.get(`/requests/${id}`)).statusCode, 404)

@@ -80,6 +80,16 @@ export const AUDIT_ACTIONS = {
   'directory-service-created': 'Added a service to the directory',
   'directory-service-updated': 'Changed a service in the directory',
   'directory-service-checked': 'Confirmed a directory service’s details are still right',
+  'mfa-set-up': 'Set up multi-factor authentication',
+  'mfa-challenge-passed': 'Gave a correct multi-factor authentication code',
+  'mfa-challenge-failed': 'Gave a wrong multi-factor authentication code',
+  'recovery-code-used': 'Used a multi-factor authentication recovery code',
+  'mfa-reset': 'Reset another person’s multi-factor authentication',
+  'break-glass-opened': 'Opened a family’s record without a relationship (break-glass)',
+  'break-glass-list-viewed': 'Viewed the break-glass review list',
+  'break-glass-viewed': 'Viewed a break-glass access to review it',
+  'break-glass-reviewed': 'Recorded a finding on a break-glass access',
+  'family-audit-viewed': 'Viewed who has seen a family’s record',
 } as const
 export type AuditAction = keyof typeof AUDIT_ACTIONS
 

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely'
 import { recordAudit } from '../audit/audit.ts'
-import type { DB } from '../db/schema.ts'
+import type { DB, Role } from '../db/schema.ts'
+import { mfaRequiredFor } from './mfa.ts'
 import { decoyHash, verifyPassword } from './passwords.ts'
+import { createPending, type PendingSignIn, type PendingStage } from './pending.ts'
 import { afterFailure, isLocked, MAX_FAILURES_PER_EMAIL, MAX_FAILURES_PER_IP, type ThrottleRow } from './session-rules.ts'
 import { createSession, destroySession } from './sessions.ts'
 
@@ -14,9 +16,16 @@ export interface SignInAttempt {
   /** The session the browser already had, ended so that a new id is issued at sign-in. */
   previousSessionIdHash: string | null
   now: Date
+  /** Where to go once fully signed in, kept with a pending sign-in. */
+  returnTo?: string
+  /** MFA_REQUIRED: whether administrators, duty managers and team managers must use a second factor. */
+  mfaRequired?: boolean
 }
 
-export type SignInResult = { ok: true; token: string; accountId: string } | { ok: false; reason: 'invalid' | 'throttled' }
+export type SignInResult =
+  | { ok: true; token: string; accountId: string }
+  | { ok: 'pending'; pendingToken: string; stage: PendingStage; accountId: string }
+  | { ok: false; reason: 'invalid' | 'throttled' }
 
 export async function signIn(db: Kysely<DB>, attempt: SignInAttempt): Promise<SignInResult> {
   const email = attempt.email.trim().toLowerCase()
@@ -58,14 +67,80 @@ export async function signIn(db: Kysely<DB>, attempt: SignInAttempt): Promise<Si
     return { ok: false, reason: 'invalid' }
   }
 
-  const token = await db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx): Promise<SignInResult> => {
     if (attempt.previousSessionIdHash) await destroySession(trx, attempt.previousSessionIdHash)
     await trx.deleteFrom('sign_in_throttle').where('key', '=', `email:${email}`).execute()
-    await trx.updateTable('accounts').set({ last_signed_in_at: attempt.now }).where('id', '=', account.id).execute()
-    await recordAudit(trx, { ...audited, action: 'sign-in' })
-    return createSession(trx, { accountId: account.id, tenantId: account.tenant_id, ip: attempt.ip, userAgent: attempt.userAgent })
+    const mfa = await trx.selectFrom('account_mfa').select('enabled').where('account_id', '=', account.id).executeTakeFirst()
+    const stage: PendingStage | null = mfa?.enabled ? 'mfa-code' : mfaRequiredFor(account.role, attempt.mfaRequired ?? false) ? 'mfa-set-up' : null
+    if (stage) {
+      // The password was right; the session waits for the second factor.
+      const pendingToken = await createPending(trx, {
+        accountId: account.id,
+        tenantId: account.tenant_id,
+        stage,
+        method: 'password',
+        returnTo: attempt.returnTo ?? '/home',
+        ip: attempt.ip,
+        userAgent: attempt.userAgent,
+        now: attempt.now,
+      })
+      return { ok: 'pending', pendingToken, stage, accountId: account.id }
+    }
+    const token = await establishSession(trx, {
+      account: { id: account.id, tenantId: account.tenant_id, role: account.role },
+      method: 'password',
+      ip: attempt.ip,
+      userAgent: attempt.userAgent,
+      requestId: attempt.requestId,
+      now: attempt.now,
+    })
+    return { ok: true, token, accountId: account.id }
   })
-  return { ok: true, token, accountId: account.id }
+}
+
+/**
+ * The one way a session begins, whichever way the person proved who they are: the sign-in time
+ * is noted, a 'sign-in' event records the method, and a new session id is issued.
+ * Call inside a transaction.
+ */
+export async function establishSession(
+  trx: Kysely<DB>,
+  input: {
+    account: { id: string; tenantId: string; role: Role }
+    method: 'password' | 'oidc'
+    mfa?: 'totp' | 'recovery-code'
+    ip: string | null
+    userAgent: string | null
+    requestId: string | null
+    now: Date
+  },
+): Promise<string> {
+  await trx.updateTable('accounts').set({ last_signed_in_at: input.now }).where('id', '=', input.account.id).execute()
+  await recordAudit(trx, {
+    action: 'sign-in',
+    tenantId: input.account.tenantId,
+    actor: { accountId: input.account.id, role: input.account.role },
+    recordType: 'account',
+    recordId: input.account.id,
+    ip: input.ip,
+    requestId: input.requestId,
+    detail: { method: input.method, ...(input.mfa ? { mfa: input.mfa } : {}) },
+  })
+  return createSession(trx, { accountId: input.account.id, tenantId: input.account.tenantId, ip: input.ip, userAgent: input.userAgent })
+}
+
+/** Finishes a pending sign-in once the second factor is given: the pending token ends, a session begins. */
+export async function completePending(
+  trx: Kysely<DB>,
+  pending: PendingSignIn,
+  input: { mfa: 'totp' | 'recovery-code'; ip: string | null; userAgent: string | null; requestId: string | null; now: Date },
+): Promise<string> {
+  await trx.deleteFrom('pending_sign_ins').where('id_hash', '=', pending.idHash).execute()
+  return establishSession(trx, {
+    account: { id: pending.accountId, tenantId: pending.tenantId, role: pending.role },
+    method: pending.method,
+    ...input,
+  })
 }
 
 /** Counts one failure under a row lock, so concurrent wrong passwords are each counted. */

@@ -508,4 +508,56 @@ export interface DB {
   directory_service_at_locations: DirectoryServiceAtLocationTable
   signposts: SignpostTable
   keep_in_touch_calls: KeepInTouchCallTable
+  account_mfa: AccountMfaTable
+  mfa_recovery_codes: MfaRecoveryCodeTable
+  pending_sign_ins: PendingSignInTable
+  break_glass_grants: BreakGlassGrantTable
+}
+
+export interface AccountMfaTable {
+  account_id: string
+  tenant_id: string
+  secret_encrypted: string
+  enabled: Generated<boolean>
+  enabled_at: Timestamp | null
+  last_time_step: number | null
+  created_at: Generated<Date>
+}
+
+export interface MfaRecoveryCodeTable {
+  id: Generated<string>
+  account_id: string
+  tenant_id: string
+  code_hash: string
+  used_at: Timestamp | null
+}
+
+export interface PendingSignInTable {
+  id_hash: string
+  account_id: string
+  tenant_id: string
+  stage: 'mfa-code' | 'mfa-set-up'
+  method: 'password' | 'oidc'
+  return_to: string
+  created_at: Generated<Date>
+  expires_at: Timestamp
+  ip: string | null
+  user_agent: string | null
+}
+
+export type BreakGlassFinding = 'appropriate' | 'not-appropriate' | 'follow-up'
+
+/** One break-glass opening of a family: who, why, for how long, and the review's finding. */
+export interface BreakGlassGrantTable {
+  id: Generated<string>
+  tenant_id: string
+  account_id: string
+  involvement_id: string
+  reason: string
+  granted_at: Generated<Date>
+  expires_at: Timestamp
+  finding: BreakGlassFinding | null
+  finding_note: string | null
+  reviewed_by: string | null
+  reviewed_at: Timestamp | null
 }

@@ -1,6 +1,7 @@
 import { fromPglite, PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
 import { sweepExpiredSessions } from '../auth/sessions.ts'
+import { sweepExpiredPending } from '../auth/pending.ts'
 import { ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS } from '../auth/session-rules.ts'
 import type { Database } from '../db/database.ts'
 import { missingTemplateIds, readNotifyConfig } from '../notify/config.ts'
@@ -43,6 +44,7 @@ export async function startJobs(db: Database, log: JobLog, databaseUrl?: string,
   await boss.work(QUEUES.sweepSessions, async () => {
     const removed = await sweepExpiredSessions(db.system, new Date(), IDLE_TIMEOUT_MS, ABSOLUTE_TIMEOUT_MS)
     if (removed) log.info({ removed }, 'expired sessions removed')
+    await sweepExpiredPending(db.system, new Date())
   })
   await boss.schedule(QUEUES.sweepSessions, '*/15 * * * *')
 

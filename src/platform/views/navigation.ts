@@ -19,6 +19,7 @@ export const NAVIGATION: readonly NavigationItem[] = [
   { href: '/admin/accounts', text: 'Accounts', roles: ['administrator'] },
   { href: '/admin/organisations', text: 'Organisations', roles: ['administrator'] },
   { href: '/admin/audit', text: 'Audit log', roles: ['administrator'] },
+  { href: '/privacy/break-glass', text: 'Break-glass reviews', roles: ['administrator'] },
   { href: '/admin/notifications', text: 'Notifications', roles: ['administrator'] },
 ]
 

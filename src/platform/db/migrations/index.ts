@@ -4,6 +4,8 @@ import * as requestsForSupport from './2026-11-24T1300-requests-for-support.ts'
 import * as notifications from './2026-11-24T1400-notifications.ts'
 import * as casework from './2026-11-24T1500-casework.ts'
 import * as directory from './2026-11-24T1600-directory.ts'
+import * as signIn from './2026-11-24T1700-sign-in.ts'
+import * as breakGlass from './2026-11-24T1800-break-glass.ts'
 
 /**
  * Migrations are named by the date and time they were written, and listed here rather than read
@@ -15,6 +17,8 @@ const migrations: Record<string, Migration> = {
   '2026-11-24T1400-notifications': notifications,
   '2026-11-24T1500-casework': casework,
   '2026-11-24T1600-directory': directory,
+  '2026-11-24T1700-sign-in': signIn,
+  '2026-11-24T1800-break-glass': breakGlass,
 }
 
 export const migrationProvider: MigrationProvider = {
