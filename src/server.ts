@@ -1,3 +1,4 @@
+import { pino } from 'pino'
 import { buildApp } from './app.ts'
 import { ConfigError, readConfig } from './config.ts'
 import { DatabaseInUseError, openDatabase, migrate } from './platform/db/database.ts'
@@ -12,7 +13,8 @@ import { startJobs } from './platform/jobs/jobs.ts'
 async function main(): Promise<void> {
   const config = readConfig()
   const app = await (async () => {
-    const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+    // The database logs lost connections and pool errors before the app (and its logger) exists.
+    const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger: pino({ level: config.logLevel }) })
     const ran = await migrate(db)
     const app = await buildApp({ config, db })
     if (ran.length) app.log.info({ migrations: ran }, 'migrations applied')
