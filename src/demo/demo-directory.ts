@@ -60,7 +60,7 @@ const ESSEX_PLACES = {
   chelmsford: { name: 'Moulsham Family Hub (demonstration)', street: '12 Fictional Lane', town: 'Chelmsford', postcode: 'CM2 0AX', latitude: 51.7236, longitude: 0.4731 },
   braintree: { name: 'Braintree Community Rooms (demonstration)', street: '4 Example Walk', town: 'Braintree', postcode: 'CM7 1AB', latitude: 51.8782, longitude: 0.5530 },
   colchester: { name: 'Colchester Family Centre (demonstration)', street: '8 Sample Street', town: 'Colchester', postcode: 'CO1 1AB', latitude: 51.8892, longitude: 0.9042 },
-  clacton: { name: 'Clacton Youth Space (demonstration)', street: '21 Placeholder Road', town: 'Clacton-on-Sea', postcode: 'CO15 1AB', latitude: 51.7898, longitude: 1.1557 },
+  clacton: { name: 'Clacton Youth Space (demonstration)', street: '21 Marine Example Road', town: 'Clacton-on-Sea', postcode: 'CO15 1AB', latitude: 51.7898, longitude: 1.1557 },
   harlow: { name: 'Harlow Community Hub (demonstration)', street: '3 Nowhere Parade', town: 'Harlow', postcode: 'CM20 1AB', latitude: 51.7680, longitude: 0.0955 },
   basildon: { name: 'Basildon Family Hub (demonstration)', street: '16 Imaginary Way', town: 'Basildon', postcode: 'SS14 1AB', latitude: 51.5761, longitude: 0.4887 },
   countyHall: { name: 'County offices (demonstration)', street: '1 Example Square', town: 'Chelmsford', postcode: 'CM1 1AB', latitude: 51.7343, longitude: 0.4691 },
@@ -70,7 +70,7 @@ const SOUTHEND_PLACES = {
   civic: { name: 'Civic Centre (demonstration)', street: '2 Fictional Avenue', town: 'Southend-on-Sea', postcode: 'SS2 6AB', latitude: 51.5432, longitude: 0.7105 },
   centre: { name: 'Seaside Children’s Centre (demonstration)', street: '9 Example Drive', town: 'Southend-on-Sea', postcode: 'SS1 2AB', latitude: 51.5380, longitude: 0.7190 },
   leigh: { name: 'Leigh Community Hub (demonstration)', street: '14 Sample Close', town: 'Leigh-on-Sea', postcode: 'SS9 1AB', latitude: 51.5425, longitude: 0.6532 },
-  shoebury: { name: 'Shoeburyness Youth Centre (demonstration)', street: '5 Placeholder Gardens', town: 'Shoeburyness', postcode: 'SS3 9AB', latitude: 51.5310, longitude: 0.7950 },
+  shoebury: { name: 'Shoeburyness Youth Centre (demonstration)', street: '5 Example Gardens', town: 'Shoeburyness', postcode: 'SS3 9AB', latitude: 51.5310, longitude: 0.7950 },
 } satisfies Record<string, Place>
 
 const WEEKDAYS = { byday: 'MO,TU,WE,TH,FR', opens: '09:00:00', closes: '17:00:00', description: 'Monday to Friday, 9am to 5pm' }

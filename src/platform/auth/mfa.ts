@@ -2,7 +2,8 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes, randomInt, t
 import type { Kysely } from 'kysely'
 import { generateSecret, generateURI, verify } from 'otplib'
 import type { DB, Role } from '../db/schema.ts'
-import { afterFailure, isLocked, MAX_FAILURES_PER_EMAIL, type ThrottleRow } from './session-rules.ts'
+import { isLocked, MAX_FAILURES_PER_EMAIL } from './session-rules.ts'
+import { countFailure } from './throttle.ts'
 
 /**
  * Time-based one-time passwords (RFC 6238, as authenticator apps use them) and recovery codes.
@@ -202,28 +203,12 @@ export async function checkChallenge(trx: Kysely<DB>, key: Buffer, accountId: st
     }
   }
   if (!via) {
-    await countMfaFailure(trx, throttleKey, now)
+    await countFailure(trx, throttleKey, now, MAX_FAILURES_PER_EMAIL)
     return { ok: false, reason: 'invalid' }
   }
   await trx.deleteFrom('sign_in_throttle').where('key', '=', throttleKey).execute()
   const { recoveryCodesLeft } = await mfaState(trx, accountId)
   return { ok: true, via, recoveryCodesLeft }
-}
-
-async function countMfaFailure(trx: Kysely<DB>, key: string, now: Date): Promise<void> {
-  await trx
-    .insertInto('sign_in_throttle')
-    .values({ key, failures: 0, window_started_at: now, locked_until: null })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .execute()
-  const current: ThrottleRow = await trx
-    .selectFrom('sign_in_throttle')
-    .select(['failures', 'window_started_at', 'locked_until'])
-    .where('key', '=', key)
-    .forUpdate()
-    .executeTakeFirstOrThrow()
-  const next = afterFailure(current.failures === 0 ? undefined : current, now, MAX_FAILURES_PER_EMAIL)
-  await trx.updateTable('sign_in_throttle').set(next).where('key', '=', key).execute()
 }
 
 /** Removes a person's second factor, so they set it up again at their next sign-in. */

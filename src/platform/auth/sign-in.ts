@@ -4,8 +4,9 @@ import type { DB, Role } from '../db/schema.ts'
 import { mfaRequiredFor } from './mfa.ts'
 import { decoyHash, verifyPassword } from './passwords.ts'
 import { createPending, type PendingSignIn, type PendingStage } from './pending.ts'
-import { afterFailure, isLocked, MAX_FAILURES_PER_EMAIL, MAX_FAILURES_PER_IP, type ThrottleRow } from './session-rules.ts'
+import { isLocked, MAX_FAILURES_PER_EMAIL, MAX_FAILURES_PER_IP } from './session-rules.ts'
 import { createSession, destroySession } from './sessions.ts'
+import { countFailure } from './throttle.ts'
 
 export interface SignInAttempt {
   email: string
@@ -143,19 +144,3 @@ export async function completePending(
   })
 }
 
-/** Counts one failure under a row lock, so concurrent wrong passwords are each counted. */
-async function countFailure(trx: Kysely<DB>, key: string, now: Date, maxFailures: number): Promise<void> {
-  await trx
-    .insertInto('sign_in_throttle')
-    .values({ key, failures: 0, window_started_at: now, locked_until: null })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .execute()
-  const current: ThrottleRow = await trx
-    .selectFrom('sign_in_throttle')
-    .select(['failures', 'window_started_at', 'locked_until'])
-    .where('key', '=', key)
-    .forUpdate()
-    .executeTakeFirstOrThrow()
-  const next = afterFailure(current.failures === 0 ? undefined : current, now, maxFailures)
-  await trx.updateTable('sign_in_throttle').set(next).where('key', '=', key).execute()
-}
