@@ -35,6 +35,7 @@ import { errorPages } from './platform/http/errors.ts'
 import { securityHeaders } from './platform/http/security-headers.ts'
 import './platform/http/types.ts'
 import { views } from './platform/views/plugin.ts'
+import { recordRoutes } from './platform/http/route-table.ts'
 
 /**
  * Query strings and form bodies, with NUL characters removed: no one types them, and PostgreSQL
@@ -81,6 +82,7 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
     frameworkErrors: (error, request, reply) => unreadableAddress(app, error, request, reply as FastifyReply),
   })
 
+  recordRoutes(app)
   // Forms post with repeated names for checkboxes; querystring keeps them as arrays.
   await app.register(fastifyFormbody, { parser: parseText })
   await app.register(fastifyCookie)
