@@ -120,6 +120,15 @@ test('the form says what is wrong with each field, links to it and keeps what wa
   assert.match(partly.body, new RegExp(`<option value="${essexOrganisation}" selected>`))
 })
 
+test('a first password may be up to 128 characters, spaces and any letters allowed; longer is refused (ASVS 2.1.2)', async () => {
+  const longest = 'ä '.repeat(64)
+  const accepted = await agent.post('/admin/accounts/new', validForm({ password: longest }))
+  assert.equal(accepted.statusCode, 303)
+  const refused = await agent.post('/admin/accounts/new', validForm({ password: `${longest}x` }))
+  assert.equal(refused.statusCode, 400)
+  assert.deepEqual(errorSummary(refused.body), [{ href: '#password', text: 'Password must be 128 characters or fewer' }])
+})
+
 test('an organisation from another authority, or one that has closed, cannot be chosen', async () => {
   const southendOrganisation = await ctx.newOrganisation('southend')
   const closed = await ctx.newOrganisation('essex', { name: `Closed ${randomUUID()}` })

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { MINIMUM_PASSWORD_LENGTH } from '../../platform/auth/passwords.ts'
+import { MAXIMUM_PASSWORD_LENGTH, MINIMUM_PASSWORD_LENGTH } from '../../platform/auth/passwords.ts'
 import { ROLES } from '../../platform/db/schema.ts'
 
 const optionalPhone = z
@@ -27,7 +27,7 @@ export const accountForm = z.object({
     .string({ error: 'Enter a first password' })
     .min(1, 'Enter a first password')
     .min(MINIMUM_PASSWORD_LENGTH, `Password must be ${MINIMUM_PASSWORD_LENGTH} characters or more`)
-    .max(200, 'Password must be 200 characters or fewer'),
+    .max(MAXIMUM_PASSWORD_LENGTH, `Password must be ${MAXIMUM_PASSWORD_LENGTH} characters or fewer`),
 })
 export type AccountForm = z.infer<typeof accountForm>
 

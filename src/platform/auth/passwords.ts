@@ -4,6 +4,8 @@ import { hash, verify } from '@node-rs/argon2'
 const OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 }
 
 export const MINIMUM_PASSWORD_LENGTH = 12
+/** ASVS 2.1.2: at least 64 characters are allowed; more than 128 are refused. */
+export const MAXIMUM_PASSWORD_LENGTH = 128
 
 export function hashPassword(password: string): Promise<string> {
   return hash(password, OPTIONS)
