@@ -2,6 +2,7 @@ import { NotFoundError } from '../../platform/access/access.ts'
 import { auditBy, recordAudit, type Actor } from '../../platform/audit/audit.ts'
 import { confirmSetup, mfaState, pendingSetupSecret, resetMfa, type MfaState } from '../../platform/auth/mfa.ts'
 import type { Database } from '../../platform/db/database.ts'
+import { destroySessionsOf } from '../../platform/auth/sessions.ts'
 
 /** Your own second factor: whether it is on, or the secret to set it up with. */
 export async function ownMfa(db: Database, actor: Actor, key: Buffer): Promise<MfaState & { secret: string | null }> {
@@ -27,6 +28,8 @@ export async function resetAccountMfa(db: Database, actor: Actor, accountId: str
     const account = await trx.selectFrom('accounts').select('id').where('id', '=', accountId).executeTakeFirst()
     if (!account) throw new NotFoundError()
     const removed = await resetMfa(trx, accountId)
+    // The phone may be lost or stolen: every session the account holds ends with it.
+    await destroySessionsOf(trx, accountId)
     await recordAudit(trx, auditBy(actor, { action: 'mfa-reset', recordType: 'account', recordId: accountId, detail: { hadMfa: removed } }))
   })
 }

@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test'
 import { generate } from 'otplib'
 import { decryptSecret } from '../../platform/auth/mfa.ts'
 import { PENDING_COOKIE } from '../../platform/auth/pending.ts'
+import { createSession } from '../../platform/auth/sessions.ts'
 import { SESSION_COOKIE } from '../../platform/http/cookies.ts'
 import { createTestContext, type Agent, type TestAccount, type TestContext } from '../../test/context.ts'
 import { errorSummary } from '../../test/html.ts'
@@ -213,10 +214,14 @@ test('an administrator resets someone’s MFA: audited, and they set it up again
   assert.equal((await adminAgent.post('/sign-in/set-up-mfa', { code: await codeFor(secretOn(page.body)) })).statusCode, 200)
 
   const person = await practitionerWithMfa()
+  // A session on the lost phone: resetting the second factor ends it (ASVS 3.3.3).
+  await createSession(ctx.db.system, { accountId: person.id, tenantId: 'essex', ip: null, userAgent: 'lost phone' })
   const mark = await lastAuditId()
   const reset = await adminAgent.post(`/admin/accounts/${person.id}/reset-mfa`)
   assert.equal(reset.statusCode, 303)
   assert.deepEqual(await actionsSince(mark), ['mfa-reset'])
+  const left = await ctx.db.system.selectFrom('sessions').select('id_hash').where('account_id', '=', person.id).execute()
+  assert.equal(left.length, 0, 'every session of the account has ended')
   assert.ok((await ctx.signIn(person)).sessionToken, 'a practitioner without MFA signs in with the password again')
 
   // Nobody but an administrator can reset it: for anyone else the address does not exist.

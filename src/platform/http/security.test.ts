@@ -190,6 +190,8 @@ test('pages forbid framing, sniffing, referrers and caching', async () => {
     assert.ok(['no-referrer', 'same-origin', 'strict-origin'].includes(String(response.headers['referrer-policy'])))
     assert.match(String(response.headers['cache-control']), /no-store/)
     assert.ok(response.headers['content-security-policy'])
+    assert.equal(response.headers['x-powered-by'], undefined, 'no framework or version is given away')
+    assert.equal(response.headers.server, undefined)
     if (response.statusCode === 200) {
       const nonce = nonceOf(response)
       assert.ok(response.body.includes(`nonce="${nonce}"`))
