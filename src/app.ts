@@ -28,6 +28,7 @@ import { selfRequestRoutes } from './features/self-request/routes.ts'
 import { triageRoutes } from './features/triage/routes.ts'
 import { signInRoutes } from './features/sign-in/routes.ts'
 import { mfaRoutes } from './features/mfa/routes.ts'
+import { yourAccountRoutes } from './features/your-account/routes.ts'
 import { sessions } from './platform/auth/plugin.ts'
 import type { Database } from './platform/db/database.ts'
 import { csrf } from './platform/http/csrf.ts'
@@ -95,6 +96,7 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
   await app.register(publicPageRoutes, { db, config })
   await app.register(signInRoutes, { db, config })
   await app.register(mfaRoutes, { db, config })
+  await app.register(yourAccountRoutes, { db })
   await app.register(homeRoutes, { db })
   await app.register(accountRoutes, { db })
   await app.register(organisationRoutes, { db })

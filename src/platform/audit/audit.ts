@@ -90,6 +90,10 @@ export const AUDIT_ACTIONS = {
   'break-glass-viewed': 'Viewed a break-glass access to review it',
   'break-glass-reviewed': 'Recorded a finding on a break-glass access',
   'family-audit-viewed': 'Viewed who has seen a family’s record',
+  'own-account-viewed': 'Viewed their own account and where they are signed in',
+  'other-sessions-ended': 'Signed out of every other browser',
+  'password-changed': 'Changed their own password',
+  'password-change-failed': 'Failed to change their own password',
 } as const
 export type AuditAction = keyof typeof AUDIT_ACTIONS
 
