@@ -222,6 +222,8 @@ test('an administrator resets someone’s MFA: audited, and they set it up again
   assert.deepEqual(await actionsSince(mark), ['mfa-reset'])
   const left = await ctx.db.system.selectFrom('sessions').select('id_hash').where('account_id', '=', person.id).execute()
   assert.equal(left.length, 0, 'every session of the account has ended')
+  const told = await ctx.db.system.selectFrom('notifications').select('template').where('recipient', '=', person.email).execute()
+  assert.deepEqual(told, [{ template: 'security-codes-reset' }], 'the account holder is told by email')
   assert.ok((await ctx.signIn(person)).sessionToken, 'a practitioner without MFA signs in with the password again')
 
   // Nobody but an administrator can reset it: for anyone else the address does not exist.

@@ -4,6 +4,7 @@ import { hashPassword, verifyPassword } from '../../platform/auth/passwords.ts'
 import { isLocked, MAX_FAILURES_PER_EMAIL } from '../../platform/auth/session-rules.ts'
 import { countFailure } from '../../platform/auth/throttle.ts'
 import type { Database } from '../../platform/db/database.ts'
+import { tellAccountHolder } from '../../platform/notify/security-messages.ts'
 import { browserName } from './browser-name.ts'
 import type { ChangePasswordForm } from './forms.ts'
 
@@ -65,7 +66,7 @@ export type ChangePasswordResult = { ok: true } | { ok: false; reason: 'wrong-pa
  * session ends: whoever else knew the old password is signed out.
  */
 export async function changeOwnPassword(db: Database, actor: Actor, sessionIdHash: string, form: ChangePasswordForm, now: Date): Promise<ChangePasswordResult> {
-  const account = await db.system.selectFrom('accounts').select(['email', 'password_hash']).where('id', '=', actor.accountId).executeTakeFirst()
+  const account = await db.system.selectFrom('accounts').select(['email', 'name', 'password_hash']).where('id', '=', actor.accountId).executeTakeFirst()
   if (!account) throw new NotFoundError()
   const key = `email:${account.email.trim().toLowerCase()}`
   const throttle = await db.system.selectFrom('sign_in_throttle').selectAll().where('key', '=', key).executeTakeFirst()
@@ -85,6 +86,7 @@ export async function changeOwnPassword(db: Database, actor: Actor, sessionIdHas
     await trx.updateTable('accounts').set({ password_hash: passwordHash }).where('id', '=', actor.accountId).execute()
     const ended = await trx.deleteFrom('sessions').where('account_id', '=', actor.accountId).where('id_hash', '<>', sessionIdHash).executeTakeFirst()
     await recordAudit(trx, auditBy(actor, { action: 'password-changed', recordType: 'account', recordId: actor.accountId, detail: { otherSessionsEnded: Number(ended.numDeletedRows) } }))
+    await tellAccountHolder(trx, { tenantId: actor.tenantId, accountId: actor.accountId, email: account.email, name: account.name }, 'password-changed', now)
   })
   return { ok: true }
 }

@@ -56,6 +56,8 @@ test('changing your password needs the current one, signs you out elsewhere, and
   assert.equal(changed.statusCode, 303)
   assert.equal(changed.headers.location, '/account?done=password-changed')
   assert.deepEqual(await actionsFor(account.id, mark), ['password-change-failed', 'password-changed'])
+  const told = await ctx.db.system.selectFrom('notifications').select(['template', 'recipient']).where('recipient', '=', account.email).execute()
+  assert.deepEqual(told, [{ template: 'password-changed', recipient: account.email }], 'the account holder is told by email')
   assert.equal((await elsewhere.get('/home')).statusCode, 303, 'the other browser is signed out')
   assert.equal((await here.get('/home')).statusCode, 200)
 

@@ -7,6 +7,8 @@
 export const NOTIFICATION_TEMPLATES = {
   'request-acknowledged': { label: 'Request for support acknowledged' },
   'request-decided': { label: 'Decision on a request for support' },
+  'password-changed': { label: 'Your password was changed' },
+  'security-codes-reset': { label: 'Your security codes were reset' },
 } as const satisfies Record<string, { label: string }>
 
 export type NotificationTemplate = keyof typeof NOTIFICATION_TEMPLATES
