@@ -6,6 +6,8 @@ import { text } from '../test/html.ts'
 // What arrives in a form body: more than the limit (1 MB) is refused with a page, not read; fields
 // no form asks for are ignored, whatever their names.
 
+const heading = (html: string) => text(/<h1[^>]*>([^]*?)<\/h1>/.exec(html)?.[1] ?? '')
+
 let ctx: TestContext
 let officer: TestAccount
 let agent: Agent
@@ -33,7 +35,11 @@ test('a form body over 1 MB gets 413 and a GOV.UK page, and nothing is saved', a
     assert.equal(response.statusCode, 413)
     assert.match(String(response.headers['content-type']), /^text\/html/)
     assert.match(response.body, /class="govuk-template__body/)
-    assert.match(text(response.body), /Sorry, there is a problem with the service/)
+    assert.equal(heading(response.body), 'The form was too large', 'a page for this, not the generic problem page')
+    assert.match(response.body, /<title>The form was too large – Early help for children and families<\/title>/)
+    assert.match(text(response.body), /none of it has been saved/)
+    assert.match(text(response.body), /shorten any very long text/)
+    assert.doesNotMatch(text(response.body), /Sorry, there is a problem with the service/)
     assert.doesNotMatch(response.body, /FST_ERR|Request body is too large|at [\w.]+ \(/, 'no framework message or stack trace')
   }
   // Signed out, too: the limit applies before anything else reads the body.
@@ -42,6 +48,7 @@ test('a form body over 1 MB gets 413 and a GOV.UK page, and nothing is saved', a
   const signIn = await visitor.post('/sign-in', { email: 'someone@example.org', password: 'x'.repeat(1024 * 1024) })
   assert.equal(signIn.statusCode, 413)
   assert.match(signIn.body, /class="govuk-template__body/)
+  assert.equal(heading(signIn.body), 'The form was too large')
   const afterwards = await ctx.db.system.selectFrom('consultations').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
   assert.equal(afterwards.n, before.n)
   // Just under the limit is read as usual (and refused for its length by the form, with the error summary).
