@@ -11,7 +11,7 @@ import { Layout, textOf } from './pages/layout.ts'
 
 /** What each role's service navigation offers. */
 const NAVIGATION: Record<string, string[]> = {
-  administrator: ['Home', 'Directory', 'Accounts', 'Organisations', 'Audit log', 'Break-glass reviews', 'Notifications'],
+  administrator: ['Home', 'Directory', 'Accounts', 'Organisations', 'Audit log', 'Break-glass reviews', 'Retention', 'Notifications'],
   practitioner: ['Home', 'Requests for support', 'Families'],
   front_door_officer: ['Home', 'Front door queue', 'Consultation Line log', 'Keep-in-touch calls', 'Families'],
   duty_manager: ['Home', 'Front door queue', 'Children and Family Panel', 'Consultation Line log', 'Keep-in-touch calls', 'Families'],

@@ -19,6 +19,11 @@ import { openReferralRoutes } from './features/directory/oruk/routes.ts'
 import { findSupportRoutes } from './features/directory/find/routes.ts'
 import { directoryEditorRoutes } from './features/directory/editor/routes.ts'
 import { signpostingRoutes } from './features/signposting/routes.ts'
+import { retentionRoutes } from './features/retention/routes.ts'
+import { protectedDetailsRoutes } from './features/protected-details/routes.ts'
+import { subjectAccessRoutes } from './features/subject-access/routes.ts'
+import { sharingRoutes } from './features/sharing/routes.ts'
+import { consentRoutes } from './features/consent/routes.ts'
 import { homeRoutes } from './features/home/routes.ts'
 import { notificationRoutes } from './features/notifications/routes.ts'
 import { organisationRoutes } from './features/organisations/routes.ts'
@@ -91,7 +96,7 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
   await app.register(csrf)
   await app.register(sessions, { db })
   await app.register(views, { production, demoData: config.demoData, watchTemplates: config.watchTemplates })
-  await app.register(errorPages)
+  await app.register(errorPages, { db })
 
   await app.register(publicPageRoutes, { db, config })
   await app.register(signInRoutes, { db, config })
@@ -118,5 +123,10 @@ export async function buildApp({ config, db }: AppDeps): Promise<FastifyInstance
   await app.register(findSupportRoutes, { db })
   await app.register(directoryEditorRoutes, { db })
   await app.register(signpostingRoutes, { db })
+  await app.register(retentionRoutes, { db })
+  await app.register(protectedDetailsRoutes, { db })
+  await app.register(subjectAccessRoutes, { db })
+  await app.register(sharingRoutes, { db })
+  await app.register(consentRoutes, { db })
   return app
 }

@@ -234,3 +234,43 @@ test('schema rejects a clock without a unit, or in an unknown unit', () => {
   ;(doc2.timescales as Record<string, Record<string, unknown>>).decisionWithin!.unit = 'fortnights'
   assert.ok(issuesOf(doc2).some((i) => i.startsWith('timescales.decisionWithin.unit: ') && i.includes('working-days')))
 })
+
+test('each authority states how long every type of record is kept, as local configuration with a note', () => {
+  for (const f of loadFrameworks()) {
+    const byType = Object.fromEntries(f.retention.rules.map((r) => [r.recordType, r]))
+    assert.deepEqual(Object.keys(byType).sort(), ['consultation', 'draft-request', 'involvement', 'request-not-progressed'])
+    assert.deepEqual([byType.involvement!.rule, byType.involvement!.action], ['youngest-child-25', 'anonymise'])
+    assert.deepEqual([byType['request-not-progressed']!.rule, byType['request-not-progressed']!.years, byType['request-not-progressed']!.action], ['years-after-decision', 6, 'delete'])
+    assert.deepEqual([byType.consultation!.years, byType['draft-request']!.years], [6, 1])
+    assert.ok(f.retention.rules.every((r) => r.source === 'local configuration' && r.note), `${f.id}: the seeds state no periods, so each says so`)
+    assert.equal(f.retention.graceDays.value, 7)
+  }
+})
+
+test('schema rejects retention rules that are missing, repeated, or that cannot apply to their record type', () => {
+  const missing = raw('essex')
+  const retention = missing.retention as { rules: Record<string, unknown>[] }
+  retention.rules = retention.rules.filter((r) => r.recordType !== 'consultation')
+  assert.ok(issuesOf(missing).some((i) => i.startsWith('retention.rules: ') && i.includes('consultation (found 0)')))
+
+  const repeated = raw('essex')
+  const rules = (repeated.retention as { rules: Record<string, unknown>[] }).rules
+  rules.push({ ...rules[0] })
+  assert.ok(issuesOf(repeated).some((i) => i.includes('involvement (found 2)')))
+
+  const wrongRule = raw('essex')
+  ;(wrongRule.retention as { rules: Record<string, unknown>[] }).rules.find((r) => r.recordType === 'consultation')!.rule = 'youngest-child-25'
+  assert.ok(issuesOf(wrongRule).some((i) => i.includes('cannot apply to consultation')))
+
+  const anonymiseRequest = raw('essex')
+  ;(anonymiseRequest.retention as { rules: Record<string, unknown>[] }).rules.find((r) => r.recordType === 'draft-request')!.action = 'anonymise'
+  assert.ok(issuesOf(anonymiseRequest).some((i) => i.includes('only an involvement can be anonymised')))
+
+  const noSource = raw('southend')
+  delete (noSource.retention as { rules: Record<string, unknown>[] }).rules[0]!.source
+  assert.ok(issuesOf(noSource).some((i) => i.startsWith('retention.rules.0.source: ')))
+
+  const noGrace = raw('southend')
+  delete (noGrace.retention as Record<string, unknown>).graceDays
+  assert.ok(issuesOf(noGrace).some((i) => i.startsWith('retention.graceDays: ')))
+})

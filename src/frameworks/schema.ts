@@ -347,6 +347,60 @@ const workingCalendar = z
     }
   })
 
+export const RETENTION_RECORD_TYPES = ['involvement', 'request-not-progressed', 'consultation', 'draft-request'] as const
+export const RETENTION_RULES = ['youngest-child-25', 'years-after-closure', 'years-after-decision', 'years-after-created'] as const
+export const RETENTION_ACTIONS = ['delete', 'anonymise'] as const
+
+/** Which rules can apply to which record: each needs the date it counts from. */
+export const RULES_FOR_RECORD_TYPE: Record<(typeof RETENTION_RECORD_TYPES)[number], readonly (typeof RETENTION_RULES)[number][]> = {
+  involvement: ['youngest-child-25', 'years-after-closure'],
+  'request-not-progressed': ['years-after-decision', 'years-after-created'],
+  consultation: ['years-after-created'],
+  'draft-request': ['years-after-created'],
+}
+
+/**
+ * How long one type of record is kept, and what happens then:
+ * - `youngest-child-25`: until the youngest child's 25th birthday, once the involvement is closed;
+ *   `years` counts from closure when a child's date of birth is not known (and no child at all);
+ * - `years-after-closure`, `years-after-decision`, `years-after-created`: `years` after that date.
+ * `anonymise` keeps the record for counting (reference, level, dates, outcome codes) and removes
+ * names, dates of birth and free text; only an involvement can be anonymised.
+ */
+const retentionRule = z
+  .strictObject({
+    recordType: z.enum(RETENTION_RECORD_TYPES, { message: `recordType must be one of ${RETENTION_RECORD_TYPES.join(', ')}` }),
+    rule: z.enum(RETENTION_RULES, { message: `rule must be one of ${RETENTION_RULES.join(', ')}` }),
+    years: z.number().int().min(1).max(100),
+    action: z.enum(RETENTION_ACTIONS, { message: `action must be one of ${RETENTION_ACTIONS.join(', ')}` }),
+    source: settingSource,
+    note: text.optional(),
+  })
+  .superRefine((r, ctx) => {
+    if (!RULES_FOR_RECORD_TYPE[r.recordType].includes(r.rule)) {
+      ctx.addIssue({ code: 'custom', message: `rule "${r.rule}" cannot apply to ${r.recordType}: use one of ${RULES_FOR_RECORD_TYPE[r.recordType].join(', ')}`, path: ['rule'] })
+    }
+    if (r.action === 'anonymise' && r.recordType !== 'involvement') {
+      ctx.addIssue({ code: 'custom', message: 'only an involvement can be anonymised; other records are deleted', path: ['action'] })
+    }
+  })
+
+const retention = z
+  .strictObject({
+    /** A record is removed only once it has been listed in a report at least this many days before. */
+    graceDays: z.strictObject({ value: z.number().int().min(1).max(365), source: settingSource, note: text.optional() }),
+    rules: z.array(retentionRule),
+  })
+  .superRefine((r, ctx) => {
+    const types = r.rules.map((rule) => rule.recordType)
+    RETENTION_RECORD_TYPES.forEach((type) => {
+      const count = types.filter((t) => t === type).length
+      if (count !== 1) {
+        ctx.addIssue({ code: 'custom', message: `retention must have exactly one rule for ${type} (found ${count})`, path: ['rules'] })
+      }
+    })
+  })
+
 export const frameworkSchema = z
   .strictObject({
     id,
@@ -375,6 +429,8 @@ export const frameworkSchema = z
     additionalOutcomeFrameworks: z.array(outcomeFramework).optional(),
     consent: consent.optional(),
     workingCalendar,
+    /** How long each type of record is kept, and the sweep's grace period (issue 6). */
+    retention,
   })
   .superRefine((f, ctx) => {
     // Levels: exactly 1, 2, 3, 4, once each.
@@ -454,3 +510,5 @@ export type OutcomeFramework = Framework['outcomeFramework']
 export type ServiceClock = z.infer<typeof serviceClock>
 export type ClockUnit = (typeof CLOCK_UNITS)[number]
 export type WorkingCalendarSettings = Framework['workingCalendar']
+export type RetentionSettings = Framework['retention']
+export type RetentionRuleSetting = RetentionSettings['rules'][number]

@@ -30,7 +30,8 @@ async function events(recordId: string, action: string) {
 test('relationOf: the closest tie wins, and only practitioners use referrer and break-glass ties', () => {
   const p = { accountId: 'a', role: 'practitioner' as const }
   assert.equal(relationOf(p, 'a', {}), 'lead')
-  assert.equal(relationOf(p, 'b', { onTeam: true, referrer: true, breakGlass: true }), 'member')
+  assert.equal(relationOf(p, 'b', { onTeam: true, allocatedTeam: true, referrer: true, breakGlass: true }), 'member')
+  assert.equal(relationOf(p, 'b', { allocatedTeam: true, referrer: true, breakGlass: true }), 'allocated-team')
   assert.equal(relationOf(p, 'b', { referrer: true, breakGlass: true }), 'referrer')
   assert.equal(relationOf(p, 'b', { breakGlass: true }), 'break-glass')
   assert.equal(relationOf(p, 'b', {}), null)

@@ -48,7 +48,7 @@ export async function chronologyRoutes(app: FastifyInstance, { db }: { db: Datab
   })
 
   app.get('/involvements/:id/chronology/new', guard, async (request, reply) => {
-    const { involvement } = await entryFormFor(db, actorOf(request), involvementId(request))
+    const { involvement } = await entryFormFor(db, actorOf(request), involvementId(request), { audit: true })
     const today = localDateOf(new Date()).split('-')
     return reply.viewAsync(`${VIEWS}/new.njk`, {
       involvement,

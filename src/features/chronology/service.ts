@@ -49,8 +49,12 @@ export async function chronologyPage(db: Database, actor: Actor, involvementId: 
 }
 
 /** The family named for the "add an entry" page, after checking the person may add to it. */
-export async function entryFormFor(db: Database, actor: Actor, involvementId: string) {
-  return withInvolvement(db, actor, involvementId, 'contribute', async (_trx, { involvement }) => ({ involvement }))
+export async function entryFormFor(db: Database, actor: Actor, involvementId: string, options: { audit?: boolean } = {}) {
+  return withInvolvement(db, actor, involvementId, 'contribute', async (trx, { involvement }) => {
+    // The form shows the family's name and reference: shown first, it is a view.
+    if (options.audit) await recordAudit(trx, auditBy(actor, { action: 'involvement-viewed', recordType: 'involvement', recordId: involvementId, detail: { page: 'chronology-new' } }))
+    return { involvement }
+  })
 }
 
 /** Adds a person's dated, attributed entry to the chronology. */

@@ -4,15 +4,16 @@ import { auditBy, recordAudit, type Actor } from '../../platform/audit/audit.ts'
 import type { Database, Trx } from '../../platform/db/database.ts'
 import type { Role } from '../../platform/db/schema.ts'
 import { ReadOnlyError } from '../../platform/http/errors.ts'
+import { sharingStopsAccess } from '../consent/rules.ts'
 
 /**
  * How someone is related to a family's involvement. A role alone never opens a family: a
- * practitioner sees it only as its Lead Professional, a member of its Team Around the Family, the
- * referrer who sent the request it opened from, or for one hour after opening it by break-glass
+ * practitioner sees it only as its Lead Professional, a member of its Team Around the Family, a
+ * practitioner of the council team it is allocated to, the referrer who sent the request it opened from, or for one hour after opening it by break-glass
  * with a reason; managers, Early Help Advisors and the front door of the same authority see it
  * through their oversight. Anyone else is told it does not exist.
  */
-export type Relation = 'lead' | 'member' | 'manager' | 'advisor' | 'front-door' | 'referrer' | 'break-glass'
+export type Relation = 'lead' | 'member' | 'allocated-team' | 'manager' | 'advisor' | 'front-door' | 'referrer' | 'break-glass'
 
 /**
  * What a person wants to do with the involvement:
@@ -25,8 +26,8 @@ export type Relation = 'lead' | 'member' | 'manager' | 'advisor' | 'front-door' 
 export type Need = 'view' | 'contribute' | 'manage' | 'sign-off' | 'oversee'
 
 const ALLOWED: Record<Need, readonly Relation[]> = {
-  view: ['lead', 'member', 'manager', 'advisor', 'front-door', 'referrer', 'break-glass'],
-  contribute: ['lead', 'member', 'manager'],
+  view: ['lead', 'member', 'allocated-team', 'manager', 'advisor', 'front-door', 'referrer', 'break-glass'],
+  contribute: ['lead', 'member', 'allocated-team', 'manager'],
   manage: ['lead', 'manager'],
   'sign-off': ['manager'],
   // Duty managers share the front door's relationship; `permits` narrows it to them.
@@ -60,6 +61,8 @@ export const BREAK_GLASS_MINUTES = 60
 export interface Ties {
   /** An active member of the Team Around the Family. */
   onTeam?: boolean
+  /** Works in the council team the family is allocated to. */
+  allocatedTeam?: boolean
   /** Sent the request for support the involvement opened from. */
   referrer?: boolean
   /** Holds an unexpired break-glass grant. */
@@ -68,13 +71,14 @@ export interface Ties {
 
 /**
  * Pure: the relationship that applies, given the involvement's Lead Professional and the actor's
- * ties to the family. The closest tie wins: lead, member, referrer, then break-glass.
+ * ties to the family. The closest tie wins: lead, member, allocated team, referrer, then break-glass.
  */
 export function relationOf(actor: Pick<Actor, 'accountId' | 'role'>, leadAccountId: string, ties: boolean | Ties = {}): Relation | null {
   const t: Ties = typeof ties === 'boolean' ? { onTeam: ties } : ties
   if (actor.role === 'practitioner') {
     if (leadAccountId === actor.accountId) return 'lead'
     if (t.onTeam) return 'member'
+    if (t.allocatedTeam) return 'allocated-team'
     if (t.referrer) return 'referrer'
     return t.breakGlass ? 'break-glass' : null
   }
@@ -101,12 +105,14 @@ export class RelationshipDeniedError extends NotFoundError {
 
 /**
  * Loads the involvement and decides the relationship, reading ties only as far as needed: the Lead
- * Professional needs no query; a practitioner off the team costs one query for the referrer (only
- * when the involvement came from a request) and one indexed query for a break-glass grant.
+ * Professional needs no query; a practitioner off the team costs one query for the allocated team
+ * (only when there is one), one for the referrer (only when the involvement came from a request)
+ * and one indexed query for a break-glass grant.
  */
 export async function involvementFor(trx: Trx, actor: Actor, id: string, need: Need) {
   const involvement = await trx.selectFrom('involvements').selectAll().where('id', '=', id).executeTakeFirst()
-  if (!involvement) throw new NotFoundError()
+  // Another authority's id, or one that does not exist: refused and audited like any other.
+  if (!involvement) throw new RelationshipDeniedError(need)
   const ties: Ties = {}
   let breakGlassUntil: Date | null = null
   if (actor.role === 'practitioner' && involvement.lead_account_id !== actor.accountId) {
@@ -118,11 +124,15 @@ export async function involvementFor(trx: Trx, actor: Actor, id: string, need: N
       .where('left_at', 'is', null)
       .executeTakeFirst()
     ties.onTeam = !!member
-    if (!ties.onTeam && involvement.request_id) {
+    if (!ties.onTeam && involvement.allocated_team_id) {
+      const colleague = await trx.selectFrom('accounts').select('id').where('id', '=', actor.accountId).where('organisation_id', '=', involvement.allocated_team_id).executeTakeFirst()
+      ties.allocatedTeam = !!colleague
+    }
+    if (!ties.onTeam && !ties.allocatedTeam && involvement.request_id) {
       const referred = await trx.selectFrom('requests').select('id').where('id', '=', involvement.request_id).where('referrer_account_id', '=', actor.accountId).executeTakeFirst()
       ties.referrer = !!referred
     }
-    if (!ties.onTeam && !ties.referrer) {
+    if (!ties.onTeam && !ties.allocatedTeam && !ties.referrer) {
       const grant = await trx
         .selectFrom('break_glass_grants')
         .select('expires_at')
@@ -138,6 +148,8 @@ export async function involvementFor(trx: Trx, actor: Actor, id: string, need: N
   }
   const relation = relationOf(actor, involvement.lead_account_id, ties)
   if (!permits(actor, relation, need)) throw new RelationshipDeniedError(need)
+  // The family withdrew consent to share: partner practitioners and the referrer lose access at once.
+  if (sharingStopsAccess(relation, involvement.sharing_stopped_at)) throw new RelationshipDeniedError(need)
   if (need !== 'view' && need !== 'oversee' && involvement.status === 'closed') {
     throw new ReadOnlyError(`/involvements/${id}`, 'This family’s early help has been closed, so it can no longer be changed')
   }
@@ -159,7 +171,17 @@ export async function withInvolvement<T>(db: Database, actor: Actor, id: string,
         db.system,
         auditBy(actor, { action: 'access-denied', recordType: 'involvement', recordId: id, outcome: 'denied', detail: { need: error.need } }),
       )
+      error.audited = true
     }
     throw error
   }
+}
+
+/**
+ * Checks the relationship a change needs before its form is read, for routes whose form page
+ * shown again needs less: a refusal is then the same audited 404 (or 409 when closed) as anywhere
+ * else, never the form with its errors. Writes no event when allowed: the change writes its own.
+ */
+export async function requireNeed(db: Database, actor: Actor, id: string, need: Need): Promise<void> {
+  await withInvolvement(db, actor, id, need, async () => undefined)
 }

@@ -5,7 +5,7 @@ import { auditBy, recordAudit, type Actor } from '../../platform/audit/audit.ts'
 import type { Trx } from '../../platform/db/database.ts'
 import type { InvolvementRoute } from '../../platform/db/schema.ts'
 import { recordChronology } from '../chronology/record.ts'
-import { activePractitioner, joinTeamAsLead } from './open.ts'
+import { activePractitioner, allocatedTeamOf, joinTeamAsLead } from './open.ts'
 
 interface InvolvementRef {
   id: string
@@ -20,7 +20,16 @@ interface InvolvementRef {
  * Family if not already on it, and the handover is in the chronology and the audit log. The old
  * Lead Professional stays on the team as a practitioner until someone removes them.
  */
-export async function handOverLead(trx: Trx, actor: Actor, involvement: InvolvementRef, newLeadId: string, reason: string, now: Date): Promise<void> {
+export async function handOverLead(
+  trx: Trx,
+  actor: Actor,
+  involvement: InvolvementRef,
+  newLeadId: string,
+  reason: string,
+  now: Date,
+  /** `audit: false` when the handover is part of a change that writes its own event (a step down). */
+  options: { audit?: boolean } = {},
+): Promise<void> {
   if (newLeadId === involvement.lead_account_id) return
   const lead = await activePractitioner(trx, { id: newLeadId })
   if (!lead) throw new Error('The Lead Professional must be an active practitioner of the authority')
@@ -48,11 +57,12 @@ export async function handOverLead(trx: Trx, actor: Actor, involvement: Involvem
   if (!existing) await joinTeamAsLead(trx, actor, involvement.id, lead, now)
   await trx
     .updateTable('involvements')
-    .set({ lead_account_id: lead.id, version: (eb) => eb('version', '+', 1), updated_at: now })
+    // A new Lead Professional in a council team brings the family to their team; from a school or a health service the allocation stays.
+    .set((eb) => ({ lead_account_id: lead.id, allocated_team_id: allocatedTeamOf(lead) ?? eb.ref('allocated_team_id'), version: eb('version', '+', 1), updated_at: now }))
     .where('id', '=', involvement.id)
     .execute()
   await recordChronology(trx, actor, involvement.id, { kind: 'lead-professional', summary: `${lead.name} became Lead Professional. ${reason}`, occurredAt: now, significant: true })
-  await recordAudit(trx, auditBy(actor, { action: 'lead-professional-changed', recordType: 'involvement', recordId: involvement.id, detail: { to: lead.id } }))
+  if (options.audit !== false) await recordAudit(trx, auditBy(actor, { action: 'lead-professional-changed', recordType: 'involvement', recordId: involvement.id, detail: { to: lead.id } }))
 }
 
 /**

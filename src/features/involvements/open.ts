@@ -42,13 +42,18 @@ export async function activePractitioner(trx: Trx, where: { id?: string; email?:
   let query = trx
     .selectFrom('accounts')
     .innerJoin('organisations', 'organisations.id', 'accounts.organisation_id')
-    .select(['accounts.id', 'accounts.name', 'accounts.email', 'accounts.phone', 'accounts.role', 'organisations.name as organisation'])
+    .select(['accounts.id', 'accounts.name', 'accounts.email', 'accounts.phone', 'accounts.role', 'organisations.name as organisation', 'organisations.id as organisation_id', 'organisations.kind as organisation_kind'])
     .where('accounts.active', '=', true)
     .where('accounts.role', '=', 'practitioner')
   if (where.id) query = query.where('accounts.id', '=', where.id)
   else if (where.email) query = query.where('accounts.email', '=', where.email.trim().toLowerCase())
   else return undefined
   return query.executeTakeFirst()
+}
+
+/** The team a Lead Professional brings: their organisation when it is one of the council's own teams. */
+export function allocatedTeamOf(lead: { organisation_id: string; organisation_kind: string }): string | null {
+  return lead.organisation_kind === 'council' ? lead.organisation_id : null
 }
 
 /**
@@ -75,6 +80,7 @@ export async function openInvolvement(trx: Trx, actor: Actor, input: OpenInput, 
       route: input.route,
       request_id: input.requestId ?? null,
       lead_account_id: lead.id,
+      allocated_team_id: allocatedTeamOf(lead),
       allocated_at: now,
       assessment_due_on: assessmentDueOn(framework, now) ?? null,
       next_review_on: cadence ? nextReviewOn(cadence, today) : null,

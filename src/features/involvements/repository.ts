@@ -8,6 +8,8 @@ export interface ListFilter {
   closed?: boolean
   /** Only closures waiting for a manager's sign-off. */
   closing?: boolean
+  /** A practitioner's team's families: those allocated to the council team they work in. */
+  team?: boolean
 }
 
 /** Queries for involvements and the family's page. Each list is one query; nothing runs per row. */
@@ -17,11 +19,17 @@ export const involvementRepository = {
       .selectFrom('involvements as i')
       .innerJoin('accounts as lead', 'lead.id', 'i.lead_account_id')
       .leftJoin('assessments as a', 'a.involvement_id', 'i.id')
-    if (scope.accountId) {
+    if (scope.accountId && filter.team) {
+      // The families allocated to the council team the practitioner works in.
+      const accountId = scope.accountId
+      query = query.where('i.allocated_team_id', '=', (eb) => eb.selectFrom('accounts').select('organisation_id').where('id', '=', accountId))
+    } else if (scope.accountId) {
       const accountId = scope.accountId
       query = query.where((eb) =>
         eb.or([
           eb('i.lead_account_id', '=', accountId),
+          // Team members and the referrer no longer see a family that withdrew consent to share.
+          eb.and([eb('i.sharing_stopped_at', 'is', null), eb.or([
           eb.exists(
             eb
               .selectFrom('team_members as m')
@@ -32,6 +40,7 @@ export const involvementRepository = {
           ),
           // The referrer of the request the family's early help came from may follow it (view only).
           eb.exists(eb.selectFrom('requests as r').select('r.id').whereRef('r.id', '=', 'i.request_id').where('r.referrer_account_id', '=', accountId)),
+          ])]),
         ]),
       )
     }
@@ -53,6 +62,7 @@ export const involvementRepository = {
           'lead.name as lead_name',
           'a.status as assessment_status',
           'i.next_action_on',
+          'i.consent_withdrawn_on',
           // Counted for the page's rows only.
           (eb) =>
             eb

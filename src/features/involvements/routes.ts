@@ -38,12 +38,13 @@ export async function involvementRoutes(app: FastifyInstance, { db }: { db: Data
     const actor = actorOf(request)
     const query = request.query as Record<string, unknown>
     const page = pageNumber(query.page)
-    const filter = { overdue: query.overdue === 'yes', closed: query.closed === 'yes', closing: query.closing === 'yes' }
+    const filter = { overdue: query.overdue === 'yes', closed: query.closed === 'yes', closing: query.closing === 'yes', team: query.team === 'yes' && actor.role === 'practitioner' }
     const { rows, total } = await listInvolvements(db, actor, filter, page, new Date())
     const params: Record<string, string> = {}
     if (filter.overdue) params.overdue = 'yes'
     if (filter.closed) params.closed = 'yes'
     if (filter.closing) params.closing = 'yes'
+    if (filter.team) params.team = 'yes'
     return reply.viewAsync(`${VIEWS}/list.njk`, {
       rows,
       filter,

@@ -6,6 +6,9 @@ import type { Database } from '../../platform/db/database.ts'
 import { PAGE_SIZE } from '../../platform/http/pagination.ts'
 import { recordChronology } from '../chronology/record.ts'
 import { signpostsForInvolvement } from '../signposting/service.ts'
+import { protectionsForViewer } from '../protected-details/service.ts'
+import { recordDisclosure, teamSharingBasis } from '../sharing/record.ts'
+import { SHARING_STOPPED } from '../consent/rules.ts'
 import { CASEWORK_ROLES, withInvolvement, allows, permits } from './access.ts'
 import type { DirectStartForm, FamilyMemberForm, HandoverForm, TeamMemberForm } from './forms.ts'
 import { handOverLead } from './lead.ts'
@@ -88,9 +91,13 @@ export async function overview(db: Database, actor: Actor, id: string, now: Date
       involvement.request_id ? trx.selectFrom('requests').select(['id', 'reference']).where('id', '=', involvement.request_id).executeTakeFirst() : undefined,
       signpostsForInvolvement(trx, id),
     ])
+    const allocatedTeam = involvement.allocated_team_id
+      ? await trx.selectFrom('organisations').select('name').where('id', '=', involvement.allocated_team_id).executeTakeFirst()
+      : undefined
     const closure = involvement.closure as { requestedBy?: string; signedOffBy?: string } | null
     const closureIds = [closure?.requestedBy, closure?.signedOffBy].filter((v): v is string => !!v)
     const closureNames = closureIds.length ? await trx.selectFrom('accounts').select(['id', 'name']).where('id', 'in', closureIds).execute() : []
+    const protections = await protectionsForViewer(trx, actor, id)
     await recordAudit(trx, auditBy(actor, { action: 'involvement-viewed', recordType: 'involvement', recordId: id }))
     const lead = leads.find((l) => !l.ended_at)
     return {
@@ -98,6 +105,7 @@ export async function overview(db: Database, actor: Actor, id: string, now: Date
       relation,
       can: { manage: allows(relation, 'manage'), contribute: allows(relation, 'contribute'), signOff: allows(relation, 'sign-off'), oversee: permits(actor, relation, 'oversee') },
       breakGlassUntil,
+      allocatedTeam: allocatedTeam?.name ?? null,
       open: involvement.status !== 'closed',
       people,
       team: team.filter((m) => !m.left_at),
@@ -114,6 +122,7 @@ export async function overview(db: Database, actor: Actor, id: string, now: Date
       levels,
       request,
       signposts,
+      protectedDetails: people.flatMap((p) => protections.byPerson(p.id).map((d) => ({ ...d, personName: `${p.given_name} ${p.family_name}` }))),
       requestedByName: closureNames.find((a) => a.id === closure?.requestedBy)?.name,
       signedOffByName: closureNames.find((a) => a.id === closure?.signedOffBy)?.name,
     }
@@ -123,6 +132,7 @@ export async function overview(db: Database, actor: Actor, id: string, now: Date
 /** Adds a practitioner (with an account: they gain access; or by name: they do not) to the Team Around the Family. */
 export async function addTeamMember(db: Database, actor: Actor, id: string, form: TeamMemberForm, now: Date): Promise<Result> {
   return withInvolvement(db, actor, id, 'manage', async (trx, { involvement }) => {
+    if (involvement.sharing_stopped_at) return { ok: false, errors: { email: SHARING_STOPPED } }
     let member: { account_id: string | null; name: string; organisation: string | null; contact: string | null }
     if (form.email) {
       const account = await activePractitioner(trx, { email: form.email })
@@ -139,6 +149,19 @@ export async function addTeamMember(db: Database, actor: Actor, id: string, form
       .returning('id')
       .executeTakeFirstOrThrow()
     await recordChronology(trx, actor, id, { kind: 'team', summary: `${member.name} (${form.role}) joined the Team Around the Family.`, occurredAt: now })
+    if (member.account_id) {
+      const sharing = await teamSharingBasis(trx, id)
+      await recordDisclosure(trx, actor, {
+        involvementId: id,
+        what: 'Access to the family’s record',
+        recipient: [member.name, member.organisation].filter(Boolean).join(', '),
+        reason: `Joined the Team Around the Family as ${form.role}`,
+        basis: sharing.basis,
+        consentId: sharing.consentId,
+        source: 'team-member-added',
+        sharedOn: localDateOf(now),
+      })
+    }
     await recordAudit(trx, auditBy(actor, { action: 'team-member-added', recordType: 'involvement', recordId: id, detail: { member: row.id, account: member.account_id } }))
     return { ok: true, value: undefined }
   })

@@ -45,5 +45,6 @@ export async function startPlanFromMeeting(
     const heading = `The family’s views at the ${meeting.kind} meeting on ${formatDate(meeting.heldOn)}:`
     content.worries = [before, [heading, ...familyViews].join('\n')].filter(Boolean).join('\n\n')
   }
-  return startPlanVersion(trx, actor, involvement, { kind: meeting.kind, meetingId: meeting.id, prefill: content }, now)
+  // The meeting's own audit event names the plan version it started.
+  return startPlanVersion(trx, actor, involvement, { kind: meeting.kind, meetingId: meeting.id, prefill: content, audit: false }, now)
 }

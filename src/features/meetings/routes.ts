@@ -6,7 +6,7 @@ import type { Database } from '../../platform/db/database.ts'
 import { errorsToSummary, typedValues } from '../../platform/http/forms.ts'
 import { isUuid } from '../../platform/http/ids.ts'
 import { pageNumber, paginationParams, rangeText } from '../../platform/http/pagination.ts'
-import { CASEWORK_ROLES } from '../involvements/access.ts'
+import { CASEWORK_ROLES, requireNeed } from '../involvements/access.ts'
 import { listOf, readReason, readReviewDateForm, readScheduleForm, SCHEDULE_IDS, versionOf, type Body } from './forms.ts'
 import { MEETING_KINDS, MEETING_STATUSES } from './rules.ts'
 import { cancelMeeting, changeReviewDate, meetingPage, meetingsList, recordMeeting, reviewDatePage, scheduleForm, scheduleMeeting } from './service.ts'
@@ -88,6 +88,7 @@ export async function meetingsRoutes(app: FastifyInstance, { db }: { db: Databas
   app.post('/involvements/:id/meetings/:meetingId/cancel', casework, async (request, reply) => {
     const id = uuidParam(request, 'id')
     const meetingId = uuidParam(request, 'meetingId')
+    await requireNeed(db, actorOf(request), id, 'manage')
     const body = bodyOf(request)
     const reason = readReason(body, 'for cancelling the meeting')
     const result = reason.error ? { ok: false as const, errors: { reason: reason.error } } : await cancelMeeting(db, actorOf(request), id, meetingId, { version: versionOf(body), reason: reason.reason }, new Date())

@@ -286,11 +286,17 @@ export async function recordMeeting(
       significant: true,
       occurredAt: heldAt,
     })
+    // Recording the meeting starts the next plan version: one action, one audit event naming both.
+    const plan = await startPlanFromMeeting(trx, actor, current, { id: meetingId, kind: meeting.kind, heldOn: localDateOf(heldAt) }, planPrefill(meeting, entries), now)
     await recordAudit(
       trx,
-      auditBy(actor, { action: 'meeting-recorded', recordType: 'meeting', recordId: meetingId, detail: { involvementId, kind: meeting.kind, attended: attended.length, of: entries.length, nextReview } }),
+      auditBy(actor, {
+        action: 'meeting-recorded',
+        recordType: 'meeting',
+        recordId: meetingId,
+        detail: { involvementId, kind: meeting.kind, attended: attended.length, of: entries.length, nextReview, planNumber: plan.number },
+      }),
     )
-    const plan = await startPlanFromMeeting(trx, actor, current, { id: meetingId, kind: meeting.kind, heldOn: localDateOf(heldAt) }, planPrefill(meeting, entries), now)
     return { ok: true, planNumber: plan.number }
   })
 }

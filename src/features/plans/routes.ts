@@ -26,6 +26,7 @@ import {
 } from './content.ts'
 import { agreeModelFromBody, emptyAgreeModel, SECTION_FORMS, validateAgree, type Body, type SectionContext } from './forms.ts'
 import { pdfFileName, renderPlanPdf } from './pdf.ts'
+import { copyRedaction, redactForCopy } from '../protected-details/service.ts'
 import {
   agreePlan,
   compareVersions,
@@ -81,6 +82,32 @@ function tasksOf(plan: PlanView) {
   return SECTIONS.map((s) => ({ ...s, complete: sectionComplete(s.id, plan.content, plan) }))
 }
 
+/** Asks who a copy of the plan is for, when the family has protected details (a GET form). */
+function askWhoFor(
+  reply: FastifyReply,
+  id: string,
+  number: number,
+  copy: Extract<Awaited<ReturnType<typeof copyRedaction>>, { ask: true }>,
+  page: 'family' | 'plan.pdf',
+) {
+  if (copy.invalid) reply.code(400)
+  return reply.viewAsync('features/protected-details/views/copy-for.njk', {
+    involvement: copy.involvement,
+    backHref: `/involvements/${id}/plans/${number}`,
+    action: `/involvements/${id}/plans/${number}/${page}`,
+    buttonText: page === 'family' ? 'Show the family’s page' : 'Download the PDF',
+    invalid: copy.invalid,
+    errorList: copy.invalid ? [{ text: 'Select who the copy is for', href: '#for' }] : [],
+    items: [
+      { value: 'team', text: 'The team’s own use', hint: { text: 'Nothing is left out, except what is kept from your own agency' } },
+      { divider: 'or a family member' },
+      ...copy.people.map((p) => ({ value: `person:${p.id}`, text: `${p.given_name} ${p.family_name}`, hint: p.relationship ? { text: p.relationship } : undefined })),
+      ...(copy.organisations.length ? [{ divider: 'or an agency' }] : []),
+      ...copy.organisations.map((o) => ({ value: `organisation:${o.id}`, text: o.name })),
+    ],
+  })
+}
+
 export async function plansRoutes(app: FastifyInstance, { db }: { db: Database }) {
   const guard = { preHandler: requireRole(db, CASEWORK_ROLES) }
 
@@ -119,13 +146,25 @@ export async function plansRoutes(app: FastifyInstance, { db }: { db: Database }
 
   app.get('/involvements/:id/plans/:number/family', guard, async (request, reply) => {
     const actor = actorOf(request)
-    const view = await viewPlan(db, actor, idParam(request), numberParam(request), 'family')
-    return reply.viewAsync(`${VIEWS}/family.njk`, { ...view, ...labels(actor.tenantId) })
+    const id = idParam(request)
+    const number = numberParam(request)
+    // With protected details in the family, the page is redacted for whoever it is for.
+    const copy = await copyRedaction(db, actor, id, (request.query as Record<string, unknown>).for)
+    if (copy.ask) return askWhoFor(reply, id, number, copy, 'family')
+    const view = await viewPlan(db, actor, id, number, 'family')
+    const plan = { ...view.plan, content: redactForCopy(view.plan.content, copy.protections, copy.viewerOrganisationId, copy.recipient) }
+    return reply.viewAsync(`${VIEWS}/family.njk`, { ...view, plan, ...labels(actor.tenantId), copyFor: copy.label })
   })
 
   app.get('/involvements/:id/plans/:number/plan.pdf', guard, async (request, reply) => {
     const actor = actorOf(request)
-    const { involvement, plan } = await planForDownload(db, actor, idParam(request), numberParam(request))
+    const id = idParam(request)
+    const number = numberParam(request)
+    // With protected details in the family, the copy is redacted for whoever it is for.
+    const copy = await copyRedaction(db, actor, id, (request.query as Record<string, unknown>).for)
+    if (copy.ask) return askWhoFor(reply, id, number, copy, 'plan.pdf')
+    const { involvement, plan: stored } = await planForDownload(db, actor, id, number, copy.label, new Date())
+    const plan = { ...stored, content: redactForCopy(stored.content, copy.protections, copy.viewerOrganisationId, copy.recipient) }
     const pdf = await renderPlanPdf({
       authorityName: frameworkById(actor.tenantId)?.name ?? '',
       familyName: involvement.family_name,

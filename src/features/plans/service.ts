@@ -3,6 +3,8 @@ import { auditBy, recordAudit, type Actor } from '../../platform/audit/audit.ts'
 import type { Database, Trx } from '../../platform/db/database.ts'
 import { ReadOnlyError } from '../../platform/http/errors.ts'
 import { recordChronology } from '../chronology/record.ts'
+import { localDateOf } from '../../domain/working-calendar.ts'
+import { recordPlanDownload } from '../sharing/service.ts'
 import { allows, withInvolvement, type LoadedInvolvement } from '../involvements/access.ts'
 import { comparePlans, type PlanSnapshot } from './compare.ts'
 import { emptyContent, missingForAgreement, nextStepText, outcomeLabels, parseContent, PLAN_KIND_TEXT, type ActionStatus, type PlanAction, type PlanContent, type PlanKind, type SectionId } from './content.ts'
@@ -51,6 +53,8 @@ export interface StartOptions {
   meetingId?: string | null
   /** From a meeting: its details, who attended and their views. Overrides what is carried forward. */
   prefill?: Partial<PlanContent>
+  /** `false` when starting the version is part of a change that writes its own audit event (recording a meeting). */
+  audit?: boolean
 }
 
 /** Per-meeting answers are cleared when a plan is carried into the next meeting. */
@@ -169,7 +173,7 @@ export async function startPlanVersion(
     .returning('id')
     .executeTakeFirstOrThrow()
   await recordChronology(trx, actor, involvement.id, { kind: 'plan', summary: `Early Help Plan version ${number} (${PLAN_KIND_TEXT[options.kind].toLowerCase()}) started`, occurredAt: now })
-  await audit(trx, actor, 'plan-started', involvement.id, { number, kind: options.kind, planVersionId: row.id })
+  if (options.audit !== false) await audit(trx, actor, 'plan-started', involvement.id, { number, kind: options.kind, planVersionId: row.id })
   return { id: row.id, number }
 }
 
@@ -281,7 +285,12 @@ export async function saveSection(
       .where('status', '=', 'draft')
       .returning('id')
       .executeTakeFirst()
-    if (!updated) return stale
+    if (!updated) {
+      // Another save committed between reading and writing: show the plan as it is now, with its version.
+      const current = viewOf(await draftOrReadOnly(trx, involvementId, number))
+      await audit(trx, actor, 'plan-viewed', involvementId, { number, section, stale: true })
+      return { ...stale, plan: current }
+    }
     await audit(trx, actor, 'plan-saved', involvementId, { number, section })
     return { ok: true }
   })
@@ -331,7 +340,8 @@ export async function agreePlan(db: Database, actor: Actor, involvementId: strin
       .where('status', '=', 'draft')
       .returning('id')
       .executeTakeFirst()
-    if (!updated) return stale
+    // Another save committed between reading and writing: the plan as it is now (or, agreed, read-only).
+    if (!updated) return { ...stale, plan: viewOf(await draftOrReadOnly(trx, involvementId, number)) }
 
     const content = parseContent(plan.content)
     const current = new Map((await plans.actions(trx, involvementId)).map((a) => [a.id, a]))
@@ -417,10 +427,12 @@ export async function compareVersions(db: Database, actor: Actor, involvementId:
   })
 }
 
-export async function planForDownload(db: Database, actor: Actor, involvementId: string, number: number) {
+/** A plan to download as a PDF: one audit event, and an entry in the sharing log saying whom the copy is for. */
+export async function planForDownload(db: Database, actor: Actor, involvementId: string, number: number, copyFor: string, now: Date) {
   return withInvolvement(db, actor, involvementId, 'view', async (trx, loaded) => {
     const plan = await versionOrNotFound(trx, involvementId, number)
     await audit(trx, actor, 'plan-downloaded', involvementId, { number })
+    await recordPlanDownload(trx, actor, loaded.involvement, number, copyFor, localDateOf(now))
     return { involvement: loaded.involvement, plan: viewOf(plan) }
   })
 }

@@ -47,9 +47,12 @@ export const requestRepository = {
     return { total: Number(total.n), rows }
   },
 
-  /** Saves one section of the answers, raising the version so a stale second tab is noticed. */
-  saveSection(trx: Trx, id: string, section: string, value: unknown) {
-    return trx
+  /**
+   * Saves one section of the answers, raising the version so a stale second tab is noticed: given
+   * the version the form was read at, nothing is saved if someone saved since.
+   */
+  saveSection(trx: Trx, id: string, section: string, value: unknown, version?: number) {
+    let query = trx
       .updateTable('requests')
       .set((eb) => ({
         answers: sql`jsonb_set(${eb.ref('answers')}, ${sql.val([section])}::text[], ${JSON.stringify(value)}::jsonb)`,
@@ -58,8 +61,8 @@ export const requestRepository = {
       }))
       .where('id', '=', id)
       .where('status', '=', 'draft')
-      .returning('version')
-      .executeTakeFirst()
+    if (version !== undefined) query = query.where('version', '=', version)
+    return query.returning('version').executeTakeFirst()
   },
 
   /** The next number in an authority's series, handed out once under a row lock. */

@@ -10,10 +10,17 @@ import { isUuid } from '../../platform/http/ids.ts'
 import { pageNumber, paginationParams, rangeText } from '../../platform/http/pagination.ts'
 import { adultForm, childForm, phoneNumber, CONSENT_RISK_REASONS, ETHNICITIES, SECTION_TITLES, SECTIONS, SEND, SEX, TASKS, type Answers, type SectionId } from './answers.ts'
 import { suggestionFor } from './rules.ts'
-import { discardDraft, myRequests, type PersonInput, removePerson, savePerson, saveSection, startRequest, submitPriorityRequest, submitRequest, viewOwnRequest } from './service.ts'
+import { discardDraft, myRequests, type PersonInput, removePerson, requireOwnRequest, savePerson, saveSection, startRequest, submitPriorityRequest, submitRequest, viewOwnRequest } from './service.ts'
 
 const VIEWS = 'features/requests/views'
 const SECTION_IDS = Object.keys(SECTIONS) as SectionId[]
+
+const STALE = 'This request was saved in another tab or window while you were editing it, so your changes have not been saved. What you typed is below: save again to keep it, or go back to the request to see what was saved.'
+
+/** The version a section form was read at, if it carries one. */
+function versionOf(body: Record<string, unknown>): number | undefined {
+  return typeof body.version === 'string' && /^\d{1,9}$/.test(body.version) ? Number(body.version) : undefined
+}
 
 export const OUTCOME_NAMES = (tenantId: string) =>
   Object.fromEntries((frameworkById(tenantId)?.triageOutcomes ?? []).map((o) => [o.id, o.name])) as Record<string, string>
@@ -90,12 +97,14 @@ export async function requestRoutes(app: FastifyInstance, { db }: { db: Database
     const section = sectionParam(request)
     const view = await viewOwnRequest(db, actorOf(request), id)
     if (view.request.status !== 'draft') return reply.redirect(`/requests/${id}`, 303)
-    return reply.viewAsync(`${VIEWS}/sections/${section}.njk`, sectionContext(request, id, section, formValues(view.answers[section])))
+    return reply.viewAsync(`${VIEWS}/sections/${section}.njk`, sectionContext(request, id, section, formValues(view.answers[section]), view.request.version))
   })
 
   app.post('/requests/:id/section/:section', guard, async (request, reply) => {
     const id = idParam(request)
     const section = sectionParam(request)
+    // Someone else's request, or another authority's, is refused before its form is read.
+    await requireOwnRequest(db, actorOf(request), id)
     const body = (request.body ?? {}) as Record<string, unknown>
     const input = section === 'needs' ? { indicators: asList(body.indicators), vulnerabilities: asList(body.vulnerabilities), difficulties: asList(body.difficulties) } : body
     const form = validateForm(SECTIONS[section], input)
@@ -118,10 +127,15 @@ export async function requestRoutes(app: FastifyInstance, { db }: { db: Database
     }
     if (errors || value === undefined) {
       reply.code(400)
-      return reply.viewAsync(`${VIEWS}/sections/${section}.njk`, { ...sectionContext(request, id, section, formValues(input)), ...errorsToSummary(errors ?? {}) })
+      return reply.viewAsync(`${VIEWS}/sections/${section}.njk`, { ...sectionContext(request, id, section, formValues(input), versionOf(body)), ...errorsToSummary(errors ?? {}) })
     }
     // A request sent from another tab is no longer a draft: the task list then shows it as sent.
-    await saveSection(db, actorOf(request), id, section, value as never)
+    const saved = await saveSection(db, actorOf(request), id, section, value as never, versionOf(body))
+    if (!saved.ok && saved.reason === 'stale') {
+      // What they typed is kept, against the version now stored, so saving again is their choice.
+      reply.code(409)
+      return reply.viewAsync(`${VIEWS}/sections/${section}.njk`, { ...sectionContext(request, id, section, formValues(input), saved.version), errorList: [{ text: STALE, href: '#section-form' }] })
+    }
     return reply.redirect(`/requests/${id}`, 303)
   })
 
@@ -250,11 +264,12 @@ function knownNeeds(request: FastifyRequest) {
   }
 }
 
-function sectionContext(request: FastifyRequest, id: string, section: SectionId, values: Record<string, unknown>) {
+function sectionContext(request: FastifyRequest, id: string, section: SectionId, values: Record<string, unknown>, version: number | undefined) {
   const framework = frameworkById(actorOf(request).tenantId)
   return {
     id,
     section,
+    version,
     title: SECTION_TITLES[section],
     values,
     framework,

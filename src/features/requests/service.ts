@@ -73,6 +73,12 @@ function adultsRelatedToEveryChild(people: { id?: string; kind: string; details?
   )
 }
 
+/** Refuses (404) anyone but the request's practitioner before a form is even read. Writes nothing: it is a check, not a view. */
+export async function requireOwnRequest(db: Database, actor: Actor, id: string): Promise<void> {
+  requirePractitioner(actor)
+  await db.asTenant(actor.tenantId, (trx) => ownRequest(trx, actor, id))
+}
+
 export async function viewOwnRequest(db: Database, actor: Actor, id: string) {
   requirePractitioner(actor)
   return db.asTenant(actor.tenantId, async (trx) => {
@@ -86,13 +92,24 @@ export async function viewOwnRequest(db: Database, actor: Actor, id: string) {
 }
 
 export type SaveResult = { ok: true } | { ok: false; reason: 'not-draft' }
+export type SectionSaveResult = SaveResult | { ok: false; reason: 'stale'; version: number }
 
-export async function saveSection<S extends SectionId>(db: Database, actor: Actor, id: string, section: S, value: Answers[S]): Promise<SaveResult> {
+/**
+ * Saves one section of a draft. Given `version` (the one the form was read at), a save made after
+ * someone else's (another tab, another sign-in) is refused as stale with the version now stored,
+ * and nothing is saved.
+ */
+export async function saveSection<S extends SectionId>(db: Database, actor: Actor, id: string, section: S, value: Answers[S], version?: number): Promise<SectionSaveResult> {
   requirePractitioner(actor)
-  return db.asTenant(actor.tenantId, async (trx): Promise<SaveResult> => {
-    await ownRequest(trx, actor, id)
-    const saved = await requests.saveSection(trx, id, section, value)
-    if (!saved) return { ok: false, reason: 'not-draft' }
+  return db.asTenant(actor.tenantId, async (trx): Promise<SectionSaveResult> => {
+    const request = await ownRequest(trx, actor, id)
+    if (request.status !== 'draft') return { ok: false, reason: 'not-draft' }
+    const saved = await requests.saveSection(trx, id, section, value, version)
+    if (!saved) {
+      // Another save won between reading and writing: read again what is stored now.
+      const now = await ownRequest(trx, actor, id)
+      return now.status === 'draft' ? { ok: false, reason: 'stale', version: now.version } : { ok: false, reason: 'not-draft' }
+    }
     if (section === 'referrer') {
       await trx.updateTable('requests').set({ referrer_phone: (value as Answers['referrer'])?.phone ?? null }).where('id', '=', id).execute()
     }

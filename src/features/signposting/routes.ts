@@ -8,7 +8,7 @@ import { errorsToSummary, typedValues, validateForm } from '../../platform/http/
 import { isUuid } from '../../platform/http/ids.ts'
 import { pageNumber, paginationParams, rangeText, PAGE_SIZE } from '../../platform/http/pagination.ts'
 import { formatDate } from '../../platform/views/format.ts'
-import { CASEWORK_ROLES } from '../involvements/access.ts'
+import { CASEWORK_ROLES, requireNeed } from '../involvements/access.ts'
 import { addForm, callsForm, NEED_MET, NEED_MET_TEXT, recordForm, searchQuery } from './forms.ts'
 import type { ServiceContact, Signpost } from './repository.ts'
 import {
@@ -228,6 +228,7 @@ export async function signpostingRoutes(app: FastifyInstance, { db }: { db: Data
 
   app.post('/involvements/:id/signposting', casework, async (request, reply) => {
     const id = uuidParam(request, 'id')
+    await requireNeed(db, actorOf(request), id, 'contribute')
     const form = validateForm(addForm, request.body)
     if (!form.ok) {
       const refused = refusedNote(request.body, form.errors)

@@ -79,7 +79,8 @@ export async function transitionsRoutes(app: FastifyInstance, { db }: { db: Data
   const renderStepUp = async (request: FastifyRequest, reply: FastifyReply, values?: Record<string, string>, errors?: Record<string, string>, ids?: Record<string, string>) => {
     const actor = actorOf(request)
     const framework = frameworkOf(actor)
-    const page = await stepUpPage(db, actor, involvementId(request))
+    // Shown first, the page is a view; shown again with errors, it is not counted twice.
+    const page = await stepUpPage(db, actor, involvementId(request), { audit: !values })
     const shown = values ?? { tried: page.tried }
     return reply.viewAsync(`${VIEWS}/step-up.njk`, {
       ...page,
@@ -111,7 +112,7 @@ export async function transitionsRoutes(app: FastifyInstance, { db }: { db: Data
   const renderStepDown = async (request: FastifyRequest, reply: FastifyReply, values?: Record<string, string>, errors?: Record<string, string>, ids?: Record<string, string>) => {
     const actor = actorOf(request)
     const framework = frameworkOf(actor)
-    const page = await stepDownPage(db, actor, involvementId(request))
+    const page = await stepDownPage(db, actor, involvementId(request), { audit: !values })
     const shown = values ?? { version: String(page.involvement.version) }
     return reply.viewAsync(`${VIEWS}/step-down.njk`, {
       ...page,
@@ -166,7 +167,7 @@ export async function transitionsRoutes(app: FastifyInstance, { db }: { db: Data
   const renderClose = async (request: FastifyRequest, reply: FastifyReply, values?: Record<string, unknown>, errors?: Record<string, string>, ids?: Record<string, string>) => {
     const actor = actorOf(request)
     const framework = frameworkOf(actor)
-    const page = await closurePage(db, actor, involvementId(request))
+    const page = await closurePage(db, actor, involvementId(request), 'manage', { audit: !values })
     const shown = values ?? { version: String(page.involvement.version) }
     return reply.viewAsync(`${VIEWS}/close.njk`, {
       ...page,
@@ -199,7 +200,7 @@ export async function transitionsRoutes(app: FastifyInstance, { db }: { db: Data
   const renderSignOff = async (request: FastifyRequest, reply: FastifyReply, values?: Record<string, string>, errors?: Record<string, string>) => {
     const actor = actorOf(request)
     const framework = frameworkOf(actor)
-    const page = await closurePage(db, actor, involvementId(request), 'sign-off')
+    const page = await closurePage(db, actor, involvementId(request), 'sign-off', { audit: !values })
     const shown = values ?? { version: String(page.involvement.version) }
     return reply.viewAsync(`${VIEWS}/sign-off.njk`, {
       ...page,

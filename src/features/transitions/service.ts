@@ -91,9 +91,15 @@ async function latestAgreedPlan(trx: Trx, involvementId: string) {
   return { evidence, worries: str(content.worries), goingWell: str(content.goingWell) }
 }
 
-export async function stepUpPage(db: Database, actor: Actor, involvementId: string) {
+/** Looking at a page of the family's record is a view: audited when the page is first shown (`audit`). */
+async function auditView(trx: Trx, actor: Actor, involvementId: string, page: string, audit: boolean | undefined): Promise<void> {
+  if (audit) await recordAudit(trx, auditBy(actor, { action: 'involvement-viewed', recordType: 'involvement', recordId: involvementId, detail: { page } }))
+}
+
+export async function stepUpPage(db: Database, actor: Actor, involvementId: string, options: { audit?: boolean } = {}) {
   return withInvolvement(db, actor, involvementId, 'manage', async (trx, { involvement, relation }) => {
     const plan = relation === 'lead' ? await latestAgreedPlan(trx, involvementId) : undefined
+    await auditView(trx, actor, involvementId, 'step-up', options.audit)
     return {
       involvement,
       isLead: relation === 'lead',
@@ -247,9 +253,10 @@ async function copyPeople(trx: Trx, actor: Actor, requestId: string, people: Inv
 // ---------------------------------------------------------------------------------------------
 // Step down from intensive support or social care within an involvement.
 
-export async function stepDownPage(db: Database, actor: Actor, involvementId: string) {
+export async function stepDownPage(db: Database, actor: Actor, involvementId: string, options: { audit?: boolean } = {}) {
   return withInvolvement(db, actor, involvementId, 'manage', async (trx, { involvement }) => {
     const lead = await trx.selectFrom('accounts').select(['name', 'email']).where('id', '=', involvement.lead_account_id).executeTakeFirst()
+    await auditView(trx, actor, involvementId, 'step-down', options.audit)
     return { involvement, lead, targets: stepDownTargets(involvement.level) }
   })
 }
@@ -270,6 +277,7 @@ export async function stepDown(db: Database, actor: Actor, involvementId: string
     const fromLevel = involvement.level
     await changeLevel(trx, actor, involvement, { toLevel: input.toLevel, reason: input.reason, route: 'step-down' }, now)
     if (newLead && newLead.id !== involvement.lead_account_id) {
+      // One audit event for the step down, which names the new Lead Professional.
       await handOverLead(
         trx,
         actor,
@@ -277,6 +285,7 @@ export async function stepDown(db: Database, actor: Actor, involvementId: string
         newLead.id,
         `Handover on stepping down to level ${input.toLevel}, from ${formatDate(input.handoverOn)}: ${input.reason}`.slice(0, 2000),
         now,
+        { audit: false },
       )
     }
     await recordChronology(trx, actor, involvementId, {
@@ -358,9 +367,10 @@ async function accountName(trx: Trx, id: unknown): Promise<string | undefined> {
   return (await trx.selectFrom('accounts').select('name').where('id', '=', id).executeTakeFirst())?.name
 }
 
-export async function closurePage(db: Database, actor: Actor, involvementId: string, need: 'manage' | 'sign-off' = 'manage') {
+export async function closurePage(db: Database, actor: Actor, involvementId: string, need: 'manage' | 'sign-off' = 'manage', options: { audit?: boolean } = {}) {
   return withInvolvement(db, actor, involvementId, need, async (trx, { involvement, relation }) => {
     const closure = (involvement.closure ?? null) as unknown as Closure | null
+    await auditView(trx, actor, involvementId, need === 'sign-off' ? 'close-sign-off' : 'close', options.audit)
     return {
       involvement,
       relation,

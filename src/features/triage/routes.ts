@@ -87,8 +87,11 @@ export async function triageRoutes(app: FastifyInstance, { db }: { db: Database 
     const form = validateForm(decisionForm, request.body, { outcome: 'outcome', level: 'level', emergingRoute: 'emergingRoute' })
     const result = form.ok ? await decideRequest(db, actorOf(request), id, form.value, new Date()) : { ok: false as const, errors: form.errors }
     if (!result.ok) {
-      reply.code(400)
-      return reply.viewAsync(`${VIEWS}/request.njk`, await renderRequest(request, { values, ...errorsToSummary(result.errors, { outcome: 'outcome', level: 'level', panelDate: 'panelDate-day' }) }))
+      const conflict = 'conflict' in result && result.conflict === true
+      reply.code(conflict ? 409 : 400)
+      // On a conflict the page may no longer hold the form: the error links to what was typed, kept on the page.
+      const ids = { outcome: conflict ? 'not-saved' : 'outcome', level: 'level', panelDate: 'panelDate-day' }
+      return reply.viewAsync(`${VIEWS}/request.njk`, await renderRequest(request, { values, notSaved: conflict ? values : undefined, ...errorsToSummary(result.errors, ids) }))
     }
     // Outcome 1 goes straight on to signposting the family to services in the directory.
     if (form.ok && form.value.outcome === 'universal-signposting') return reply.redirect(`/front-door/requests/${id}/signposting`, 303)

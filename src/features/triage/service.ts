@@ -114,7 +114,8 @@ export async function decideMatch(db: Database, actor: Actor, requestId: string,
   })
 }
 
-export type DecideResult = { ok: true; involvementId?: string } | { ok: false; errors: Record<string, string> }
+/** A refusal; `conflict` when someone else decided or changed the request first (409, with what was typed kept). */
+export type DecideResult = { ok: true; involvementId?: string } | { ok: false; errors: Record<string, string>; conflict?: boolean }
 
 /**
  * The duty manager's decision: one of the four outcomes, the level and the reasons; a level that
@@ -128,7 +129,7 @@ export async function decideRequest(db: Database, actor: Actor, id: string, form
   return db.asTenant(actor.tenantId, async (trx): Promise<DecideResult> => {
     const request = await triage.request(trx, id)
     if (!request) throw new NotFoundError()
-    if (request.status === 'decided') return { ok: false, errors: { outcome: 'This request has already been decided' } }
+    if (request.status === 'decided') return { ok: false, conflict: true, errors: { outcome: 'This request has already been decided, so your decision was not saved' } }
     const level = Number(form.level)
     if (request.suggested_level && decisionNeedsReason(request.suggested_level, level) && !form.differenceReason) {
       return { ok: false, errors: { differenceReason: `Enter why the level differs from the suggested level ${request.suggested_level}` } }
@@ -174,7 +175,7 @@ export async function decideRequest(db: Database, actor: Actor, id: string, form
       .where('status', '=', 'submitted')
       .returning('id')
       .executeTakeFirst()
-    if (!updated) return { ok: false, errors: { outcome: 'Someone else changed this request while you were deciding. Check it again, then decide.' } }
+    if (!updated) return { ok: false, conflict: true, errors: { outcome: 'Someone else changed this request while you were deciding. Check it again, then decide.' } }
     await recordAudit(trx, auditBy(actor, { action: 'request-decided', recordType: 'request', recordId: id, detail: { outcome: form.outcome, level } }))
     const outcomeName = framework?.triageOutcomes.find((o) => o.id === form.outcome)?.name ?? form.outcome
     const involvementId = await followDecision(trx, actor, { id, reference: request.reference ?? '', steppedUpFrom: request.stepped_up_from }, { outcomeName, level, leadId: lead?.id, panelOn, form }, now)

@@ -483,8 +483,9 @@ test('a decision made on a stale page is refused', async () => {
   // Meanwhile someone else acts on the request.
   await post(officerAgent, `/front-door/requests/${id}/acknowledge`)
   const stale = await managerAgent.post(`/front-door/requests/${id}/decision`, form)
-  assert.equal(stale.statusCode, 400)
-  assert.deepEqual(errorSummary(stale.body), [{ href: '#outcome', text: 'Someone else changed this request while you were deciding. Check it again, then decide.' }])
+  assert.equal(stale.statusCode, 409)
+  assert.deepEqual(errorSummary(stale.body), [{ href: '#not-saved', text: 'Someone else changed this request while you were deciding. Check it again, then decide.' }])
+  assert.match(text(stale.body), /Your decision was not saved.*Reasons Multiple needs\./, 'what was typed is shown beside the error')
   assert.equal((await requestRow(id)).status, 'submitted')
   assert.equal(inputValue(stale.body, 'team'), 'Intensive Support Team East', 'what was typed is kept')
   const fresh = inputValue(stale.body, 'version')
@@ -522,8 +523,8 @@ test('the decision reaches the referrer in their list and on their request, and 
   assert.doesNotMatch(managerPage, /Record the decision/)
   assert.ok(!queued((await officerAgent.get('/front-door')).body).includes(id), 'a decided request leaves the queue')
   const again = await managerAgent.post(`/front-door/requests/${id}/decision`, { ...form, version: String(row.version) })
-  assert.equal(again.statusCode, 400)
-  assert.deepEqual(errorSummary(again.body).map((e) => e.text), ['This request has already been decided'])
+  assert.equal(again.statusCode, 409)
+  assert.deepEqual(errorSummary(again.body).map((e) => e.text), ['This request has already been decided, so your decision was not saved'])
 
   const list = await practitionerAgent.get('/requests')
   assert.equal(list.statusCode, 200)

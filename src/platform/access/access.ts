@@ -19,8 +19,15 @@ export function actorOf(request: FastifyRequest): Actor {
 /** Raised when a record does not exist or the caller may not know it exists: both answer 404. */
 export class NotFoundError extends Error {
   statusCode = 404
-  constructor(message = 'Not found') {
+  /**
+   * Whether the refusal is already in the audit log (a role or relationship check records its own,
+   * with more detail). Otherwise the error pages record it, once, for a signed-in person: a record
+   * they may not see, another authority's id and an id that does not exist all look the same.
+   */
+  audited = false
+  constructor(message = 'Not found', options: { audited?: boolean } = {}) {
     super(message)
+    this.audited = options.audited ?? false
   }
 }
 
@@ -51,7 +58,7 @@ export function requireRole(db: Database, roles: readonly Role[] | 'any'): preHa
         requestId: request.id,
         detail: { method: request.method, route: request.routeOptions.url ?? request.url },
       })
-      throw new NotFoundError()
+      throw new NotFoundError('Not found', { audited: true })
     }
   }
 }

@@ -212,6 +212,14 @@ export interface InvolvementTable {
   closed_by: string | null
   version: Generated<number>
   updated_at: Generated<Date>
+  /** When the family withdrew consent to share and sharing stopped: partner practitioners and the referrer lose access (consent feature). */
+  sharing_stopped_at: ColumnType<Date | null, never, Date | null>
+  /** The latest date a consent was withdrawn, for the tag on lists and the family's page. */
+  consent_withdrawn_on: ColumnType<string | null, never, string | null>
+  /** The council team the family is allocated to, whose practitioners may see and add to it (an organisation). */
+  allocated_team_id: ColumnType<string | null, string | null | undefined, string | null>
+  /** When the retention sweep anonymised the family's records (retention feature); null until then. */
+  anonymised_at: ColumnType<Date | null, never, never>
 }
 
 export interface InvolvementPersonTable {
@@ -512,6 +520,13 @@ export interface DB {
   mfa_recovery_codes: MfaRecoveryCodeTable
   pending_sign_ins: PendingSignInTable
   break_glass_grants: BreakGlassGrantTable
+  consents: ConsentTable
+  consent_overrides: ConsentOverrideTable
+  disclosures: DisclosureTable
+  protected_details: ProtectedDetailTable
+  legal_holds: LegalHoldTable
+  retention_runs: RetentionRunTable
+  retention_run_items: RetentionRunItemTable
 }
 
 export interface AccountMfaTable {
@@ -560,4 +575,122 @@ export interface BreakGlassGrantTable {
   finding_note: string | null
   reviewed_by: string | null
   reviewed_at: Timestamp | null
+}
+
+export type ConsentPurpose = 'early-help' | 'information-sharing'
+export type ConsentHow = 'verbal' | 'written' | 'digital'
+export type ConsentWithdrawalEffect = 'stop-sharing' | 'close' | 'override'
+
+/** One person's consent for one purpose (and, for sharing, the agencies named); withdrawn, never rewritten. */
+export interface ConsentTable {
+  id: Generated<string>
+  tenant_id: string
+  involvement_id: string
+  for_person_id: string
+  given_by_person_id: string
+  purpose: ConsentPurpose
+  agencies: ColumnType<string[], string[] | undefined, string[]>
+  how: ConsentHow
+  given_on: ColumnType<string, string, string>
+  recorded_by: string
+  recorded_at: Generated<Date>
+  withdrawn_on: ColumnType<string | null, string | null | undefined, string | null>
+  withdrawal_recorded_by: string | null
+  withdrawal_recorded_at: Timestamp | null
+  withdrawal_note: string | null
+  withdrawal_effect: ConsentWithdrawalEffect | null
+  version: Generated<number>
+}
+
+/** The lawful basis on which sharing or early help goes on after consent was withdrawn. */
+export interface ConsentOverrideTable {
+  id: Generated<string>
+  tenant_id: string
+  involvement_id: string
+  consent_id: string
+  basis: 'section-47' | 'section-17' | 'safeguarding-dpa-sch1-para18' | 'legal-obligation' | 'public-task'
+  reason: string
+  decided_by: string
+  decided_at: Generated<Date>
+}
+
+/** One disclosure of a family's information: what, to whom, why, on which basis, when and who. */
+export interface DisclosureTable {
+  id: Generated<string>
+  tenant_id: string
+  involvement_id: string
+  shared_on: ColumnType<string, string, never>
+  what: string
+  recipient: string
+  reason: string
+  basis: 'consent' | 'section-47' | 'section-17' | 'safeguarding-dpa-sch1-para18' | 'legal-obligation' | 'public-task'
+  source: 'team-member-added' | 'plan-downloaded' | 'subject-access-export' | 'recorded-by-hand'
+  consent_id: string | null
+  recorded_by: string
+  recorded_at: Generated<Date>
+}
+
+export type ProtectedDetailKind = 'address' | 'contact' | 'whereabouts'
+
+/** A person's address, contact details or whereabouts kept from named family members and agencies. */
+export interface ProtectedDetailTable {
+  id: Generated<string>
+  tenant_id: string
+  involvement_id: string
+  person_id: string
+  kind: ProtectedDetailKind
+  value: string
+  hidden_from_people: ColumnType<string[], string[] | undefined, never>
+  hidden_from_organisations: ColumnType<string[], string[] | undefined, never>
+  reason: string
+  recorded_by: string
+  recorded_at: Generated<Date>
+  ended_at: Timestamp | null
+  ended_by: string | null
+  ended_reason: string | null
+}
+
+export type LegalHoldRecordType = 'involvement' | 'request'
+
+/** A legal hold: nothing under an active hold is removed by retention. Lifted, never deleted. */
+export interface LegalHoldTable {
+  id: Generated<string>
+  tenant_id: string
+  record_type: LegalHoldRecordType
+  record_id: string
+  reference: string
+  reason: string
+  placed_by: string
+  placed_at: Generated<Date>
+  lifted_by: string | null
+  lifted_at: Timestamp | null
+  lift_reason: string | null
+}
+
+export type RetentionRecordType = 'involvement' | 'request-not-progressed' | 'consultation' | 'draft-request'
+
+/** One run of the retention sweep for one authority: a report of what is due, or applying it. */
+export interface RetentionRunTable {
+  id: Generated<string>
+  tenant_id: string
+  mode: 'report' | 'apply'
+  trigger: 'schedule' | 'manual'
+  requested_by: string | null
+  today: ColumnType<string, string, never>
+  started_at: Timestamp
+  finished_at: Timestamp | null
+  counts: Json<Record<string, unknown>>
+}
+
+/** A record a retention run listed (a report) or removed (an apply), with the rule and the date it fell due. */
+export interface RetentionRunItemTable {
+  run_id: string
+  tenant_id: string
+  record_type: RetentionRecordType
+  record_id: string
+  reference: string | null
+  action: 'delete' | 'anonymise'
+  rule: string
+  due_on: ColumnType<string, string, never>
+  held: boolean
 }

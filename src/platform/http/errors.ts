@@ -1,7 +1,10 @@
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { CsrfError } from './csrf.ts'
 import { NotFoundError } from '../access/access.ts'
+import { recordAudit } from '../audit/audit.ts'
+import type { Database } from '../db/database.ts'
+import { SERVICE_NAME } from '../views/plugin.ts'
 
 /** A record that can no longer change (a closed involvement, say): 409 and a page saying so, with the way back. */
 export class ReadOnlyError extends Error {
@@ -15,18 +18,23 @@ export class ReadOnlyError extends Error {
 
 /**
  * Every failure answers with a GOV.UK page and never a stack trace: 404 for what does not exist or
- * may not be seen, 403 for a stale form, 400 for a request that could not be read, and 500 with a
- * reference (the request id, which is in the log beside the error) for everything else.
+ * may not be seen, 403 for a stale form, 413 for a body over the limit (with what to do about it),
+ * 400 for a request that could not be read, and 500 with a reference (the request id, which is in
+ * the log beside the error) for everything else.
  */
-export const errorPages = fp(async (app: FastifyInstance) => {
+export const errorPages = fp(async (app: FastifyInstance, opts: { db?: Database }) => {
   app.setNotFoundHandler(async (request, reply) => {
     reply.code(404)
     return reply.viewAsync('platform/views/errors/not-found.njk', { csrfToken: request.csrfToken, cspNonce: request.cspNonce })
   })
 
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    const base = { csrfToken: request.csrfToken, cspNonce: request.cspNonce }
+    // A body refused while it is read, or a stale form token, fails before the hook that gives every
+    // page the service's name: the page still needs it for its title and header.
+    const serviceName = (reply.locals as { serviceName?: string } | undefined)?.serviceName ?? SERVICE_NAME
+    const base = { csrfToken: request.csrfToken, cspNonce: request.cspNonce, serviceName }
     if (error instanceof NotFoundError) {
+      if (!error.audited && request.signedIn && opts.db) await auditRefusal(opts.db, request)
       reply.code(404)
       return reply.viewAsync('platform/views/errors/not-found.njk', base)
     }
@@ -38,6 +46,11 @@ export const errorPages = fp(async (app: FastifyInstance) => {
       request.log.warn({ url: request.url }, 'form token refused')
       reply.code(403)
       return reply.viewAsync('platform/views/errors/form-expired.njk', base)
+    }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      request.log.info({ err: { message: error.message, code: error.code }, url: request.url }, 'form body over the limit')
+      reply.code(413)
+      return reply.viewAsync('platform/views/errors/too-large.njk', base)
     }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
     if (status === 500) request.log.error({ err: error }, 'request failed')
@@ -53,3 +66,27 @@ export const errorPages = fp(async (app: FastifyInstance) => {
     }
   })
 })
+
+/**
+ * A signed-in person refused a record that no check had audited yet: another authority's id
+ * (row-level security hides it), someone else's request, a record that does not exist. One
+ * access-denied event, written outside any transaction, which has already rolled back. An audit
+ * that cannot be written (the database is down) is logged, and the 404 page still shows.
+ */
+async function auditRefusal(db: Database, request: FastifyRequest): Promise<void> {
+  const signedIn = request.signedIn
+  if (!signedIn) return
+  try {
+    await recordAudit(db.system, {
+      action: 'access-denied',
+      tenantId: signedIn.tenantId,
+      actor: { accountId: signedIn.accountId, role: signedIn.role },
+      outcome: 'denied',
+      ip: request.ip,
+      requestId: request.id,
+      detail: { method: request.method, route: request.routeOptions.url ?? request.url, reason: 'not found' },
+    })
+  } catch (error) {
+    request.log.error({ err: error }, 'could not audit a refusal')
+  }
+}

@@ -7,15 +7,21 @@ import type { Database } from '../db/database.ts'
 import { missingTemplateIds, readNotifyConfig } from '../notify/config.ts'
 import { connectOutboxJobs, deliverDueNotifications, grantOutboxJobs, NOTIFICATION_QUEUE } from '../notify/outbox.ts'
 import { demonstrationSender, notifySender, type NotifySender } from '../notify/sender.ts'
+import { runRetentionSweep } from '../../features/retention/sweep.ts'
 
 /** The queues this service runs, with what each does. Later capabilities add theirs here. */
 export const QUEUES = {
   sweepSessions: 'sessions.sweep',
   /** Sends what is due in the notification outbox: woken by each message queued, and every minute. */
   sendNotifications: NOTIFICATION_QUEUE,
+  /** The retention sweep: each night, a report for each authority, then removing what has waited out the grace period. */
+  retentionSweep: 'retention.sweep',
 } as const
 
 const SCHEMA = 'pgboss'
+
+/** When the retention sweep runs: every night at 02:30, UK time. */
+export const RETENTION_SCHEDULE = '30 2 * * *'
 
 export interface Jobs {
   boss: PgBoss
@@ -47,6 +53,15 @@ export async function startJobs(db: Database, log: JobLog, databaseUrl?: string,
     await sweepExpiredPending(db.system, new Date())
   })
   await boss.schedule(QUEUES.sweepSessions, '*/15 * * * *')
+
+  // Retention (features/retention): one job at a time, at 02:30 UK time, caught up once after downtime.
+  await boss.createQueue(QUEUES.retentionSweep, { policy: 'singleton', retryLimit: 1 })
+  await boss.work(QUEUES.retentionSweep, async () => {
+    for (const result of await runRetentionSweep(db, new Date())) {
+      log.info({ tenant: result.tenantId, due: result.report.counts.total, removed: result.applied.counts.total }, 'retention sweep ran')
+    }
+  })
+  await boss.schedule(QUEUES.retentionSweep, RETENTION_SCHEDULE, null, { tz: 'Europe/London', missed: 'once' })
 
   // The notification outbox. Its own retries and backoff are in the table, so a job only wakes the worker.
   const sender = options.sender ?? defaultSender(log)

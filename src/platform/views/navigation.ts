@@ -20,6 +20,7 @@ export const NAVIGATION: readonly NavigationItem[] = [
   { href: '/admin/organisations', text: 'Organisations', roles: ['administrator'] },
   { href: '/admin/audit', text: 'Audit log', roles: ['administrator'] },
   { href: '/privacy/break-glass', text: 'Break-glass reviews', roles: ['administrator'] },
+  { href: '/privacy/retention', text: 'Retention', roles: ['administrator'] },
   { href: '/admin/notifications', text: 'Notifications', roles: ['administrator'] },
 ]
 

@@ -6,6 +6,10 @@ import * as casework from './2026-11-24T1500-casework.ts'
 import * as directory from './2026-11-24T1600-directory.ts'
 import * as signIn from './2026-11-24T1700-sign-in.ts'
 import * as breakGlass from './2026-11-24T1800-break-glass.ts'
+import * as consentAndSharing from './2026-11-24T1900-consent-and-sharing.ts'
+import * as protectedDetails from './2026-11-24T1910-protected-details.ts'
+import * as retention from './2026-11-24T1920-retention.ts'
+import * as allocatedTeam from './2026-11-24T1930-allocated-team.ts'
 
 /**
  * Migrations are named by the date and time they were written, and listed here rather than read
@@ -19,6 +23,10 @@ const migrations: Record<string, Migration> = {
   '2026-11-24T1600-directory': directory,
   '2026-11-24T1700-sign-in': signIn,
   '2026-11-24T1800-break-glass': breakGlass,
+  '2026-11-24T1900-consent-and-sharing': consentAndSharing,
+  '2026-11-24T1910-protected-details': protectedDetails,
+  '2026-11-24T1920-retention': retention,
+  '2026-11-24T1930-allocated-team': allocatedTeam,
 }
 
 export const migrationProvider: MigrationProvider = {
