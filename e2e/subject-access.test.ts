@@ -85,8 +85,9 @@ describe('protected details and the subject access export in the browser', () =>
 
     // A team manager exports Mia's subject access record.
     const manager = await person('team-manager@southend.example')
-    const exportPath = `${familyPath}/people/${mia.id}/subject-access`
-    assert.equal((await manager.goto(exportPath))?.status(), 200)
+    assert.equal((await manager.goto(familyPath))?.status(), 200)
+    await navigates(manager, () => manager.getByRole('link', { name: /everything held about Mia Carter/ }).click())
+    assert.ok(manager.url().endsWith(`${familyPath}/people/${mia.id}/subject-access`), 'the family’s page links to the export')
     assert.equal(await textOf(manager.getByRole('heading', { level: 1 })), 'Subject access export for Mia Carter')
     await check(manager, 'choose')
     await manager.getByLabel('Who made the subject access request?').fill('Kelly Carter, for Mia')
