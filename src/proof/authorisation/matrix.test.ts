@@ -15,7 +15,7 @@ import { FINDINGS, findingCovers, MATRIX, type Entry, type Fixtures, type Need }
  * writes exactly one `access-denied` event (allowed requests none).
  */
 
-type Scenario = 'any' | 'relationship' | 'member' | 'none' | 'break-glass' | 'closed' | 'other-authority'
+type Scenario = 'any' | 'relationship' | 'member' | 'allocated-team' | 'none' | 'break-glass' | 'closed' | 'other-authority'
 type Who = Role | 'visitor'
 type Expect = 'allowed' | 'refused' | 'sign-in' | 'read-only'
 
@@ -42,6 +42,7 @@ interface Outcome {
 const MAY: Record<string, readonly Need[]> = {
   lead: ['view', 'contribute', 'manage'],
   member: ['view', 'contribute'],
+  'allocated-team': ['view', 'contribute'],
   'break-glass': ['view'],
   team_manager: ['view', 'contribute', 'manage', 'sign-off', 'oversee'],
   early_help_advisor: ['view'],
@@ -49,7 +50,7 @@ const MAY: Record<string, readonly Need[]> = {
   front_door_officer: ['view'],
 }
 
-const PRACTITIONER_TIES: Partial<Record<Scenario, string>> = { relationship: 'lead', member: 'member', 'break-glass': 'break-glass', closed: 'lead' }
+const PRACTITIONER_TIES: Partial<Record<Scenario, string>> = { relationship: 'lead', member: 'member', 'allocated-team': 'allocated-team', 'break-glass': 'break-glass', closed: 'lead' }
 
 let ctx: TestContext
 let visitor: Agent
@@ -72,7 +73,7 @@ before(async () => {
   }
   const practitioner = (people.practitioner = {} as Record<Scenario | 'owner', Person>)
   const signIns: Promise<void>[] = []
-  for (const scenario of ['relationship', 'member', 'none', 'break-glass', 'closed', 'other-authority', 'owner'] as const) {
+  for (const scenario of ['relationship', 'member', 'allocated-team', 'none', 'break-glass', 'closed', 'other-authority', 'owner'] as const) {
     signIns.push(newPerson('practitioner').then((person) => void (practitioner[scenario] = person)))
   }
   for (const role of ACCOUNT_ROLES.filter((r) => r !== 'practitioner')) {
@@ -98,6 +99,9 @@ before(async () => {
     manager: await ctx.newAccount('southend', 'team_manager'),
   }
   southend = await buildFixtures(ctx, 'southend', southendPeople)
+  // The open family is allocated to the council team one practitioner works in: a colleague covering.
+  const colleague = await ctx.db.system.selectFrom('accounts').select('organisation_id').where('id', '=', p('allocated-team').id).executeTakeFirstOrThrow()
+  await ctx.db.system.updateTable('involvements').set({ allocated_team_id: colleague.organisation_id }).where('id', '=', essex.open.case.id).execute()
   leads.set(essex.open.case.id, p('relationship'))
   leads.set(essex.closed.case.id, p('closed'))
   leads.set(southend.open.case.id, southendPeople.lead)
@@ -151,7 +155,7 @@ function checksFor(route: string, entry: Entry): Check[] {
       add(role, 'relationship', essex.open, 'refused')
       continue
     }
-    const scenarios: Scenario[] = role === 'practitioner' ? ['relationship', 'member', 'none', 'break-glass', 'closed', 'other-authority'] : ['relationship', 'closed', 'other-authority']
+    const scenarios: Scenario[] = role === 'practitioner' ? ['relationship', 'member', 'allocated-team', 'none', 'break-glass', 'closed', 'other-authority'] : ['relationship', 'closed', 'other-authority']
     for (const scenario of scenarios) {
       if (scenario === 'other-authority') {
         add(role, scenario, southend.open, 'refused')
