@@ -1,3 +1,4 @@
+import { formVersion } from '../../platform/http/forms.ts'
 import { parseDateParts } from '../../domain/dates.ts'
 import { localTimeToInstant } from '../../domain/working-calendar.ts'
 import { parseTime } from './rules.ts'
@@ -13,8 +14,7 @@ export function listOf(value: unknown): string[] {
 }
 
 export function versionOf(body: Body): number {
-  const v = Number(str(body, 'version'))
-  return Number.isInteger(v) && v >= 1 ? v : 0
+  return formVersion(str(body, 'version'))
 }
 
 /** Error summary links: a date goes to its day field, radios to their first item. */

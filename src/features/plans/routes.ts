@@ -4,7 +4,7 @@ import { localDateOf } from '../../domain/working-calendar.ts'
 import { frameworkById } from '../../frameworks/index.ts'
 import { actorOf, NotFoundError, requireRole } from '../../platform/access/access.ts'
 import type { Database } from '../../platform/db/database.ts'
-import { errorsToSummary } from '../../platform/http/forms.ts'
+import { errorsToSummary, formVersion } from '../../platform/http/forms.ts'
 import { isUuid } from '../../platform/http/ids.ts'
 import { CASEWORK_ROLES } from '../involvements/access.ts'
 import {
@@ -66,7 +66,7 @@ function sectionParam(request: FastifyRequest): SectionId {
 }
 
 const body = (request: FastifyRequest): Body => (request.body && typeof request.body === 'object' ? (request.body as Body) : {})
-const versionOf = (request: FastifyRequest) => Number(body(request).version) || 0
+const versionOf = (request: FastifyRequest) => formVersion(body(request).version)
 
 /** What every plan page shows beside its own data: the words for outcomes, next steps and kinds. */
 function labels(tenantId: string) {

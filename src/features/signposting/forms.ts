@@ -47,7 +47,7 @@ export const NEED_MET_TEXT: Record<NeedMet, string> = {
 
 /** What a keep-in-touch call found. */
 export const recordForm = z.object({
-  version: z.coerce.number().int().min(1),
+  version: z.coerce.number().int().min(1).max(2_147_483_647),
   needMet: z.enum(NEED_MET, { error: 'Select whether the service met the family’s need' }),
   note: optional(2000),
 })

@@ -3,7 +3,7 @@ import { localDateOf } from '../../domain/working-calendar.ts'
 import type { Framework } from '../../frameworks/schema.ts'
 import { actorOf, NotFoundError, requireRole } from '../../platform/access/access.ts'
 import type { Database } from '../../platform/db/database.ts'
-import { errorsToSummary, typedValues } from '../../platform/http/forms.ts'
+import { errorsToSummary, formVersion, typedValues } from '../../platform/http/forms.ts'
 import { isUuid } from '../../platform/http/ids.ts'
 import { ReadOnlyError } from '../../platform/http/errors.ts'
 import { CASEWORK_ROLES } from '../involvements/access.ts'
@@ -131,7 +131,7 @@ export async function transitionsRoutes(app: FastifyInstance, { db }: { db: Data
     const body = bodyOf(request)
     const page = await stepDownPage(db, actor, id)
     const read = readStepDown(body, page.involvement.level, localDateOf(new Date()))
-    const result = read.ok ? await stepDown(db, actor, id, { ...read.value, version: Number(body.version) }, new Date()) : read
+    const result = read.ok ? await stepDown(db, actor, id, { ...read.value, version: formVersion(body.version) }, new Date()) : read
     if (!result.ok) {
       reply.code(400)
       return renderStepDown(request, reply, typedValues(body), result.errors, read.ok ? { toLevel: 'toLevel' } : read.ids)
@@ -188,7 +188,7 @@ export async function transitionsRoutes(app: FastifyInstance, { db }: { db: Data
     const page = await closurePage(db, actor, id)
     if (page.involvement.status === 'closing') throw new ReadOnlyError(`/involvements/${id}/close`, 'This family’s closure is already waiting for a manager’s sign-off')
     const read = readClosure(body, frameworkOf(actor))
-    const result = read.ok ? await requestClosure(db, actor, id, { ...read.value, version: Number(body.version) }, new Date()) : read
+    const result = read.ok ? await requestClosure(db, actor, id, { ...read.value, version: formVersion(body.version) }, new Date()) : read
     if (!result.ok) {
       reply.code(400)
       const values = { ...typedValues(body), outcomes: list(body.outcomes) }
@@ -228,7 +228,7 @@ export async function transitionsRoutes(app: FastifyInstance, { db }: { db: Data
     if (returnReason.length > 5000) errors.returnReason = 'Must be 5,000 characters or fewer'
     // The relationship first (a practitioner hears 404), then the form.
     await closurePage(db, actor, id, 'sign-off')
-    const version = Number(body.version)
+    const version = formVersion(body.version)
     const result = Object.keys(errors).length
       ? { ok: false as const, errors }
       : await signOffClosure(db, actor, id, decision === 'approve' ? { version, decision: 'approve' } : { version, decision: 'return', returnReason }, new Date())

@@ -12,7 +12,7 @@ const optional = (max: number) =>
 /** The duty manager's decision. What each outcome needs is checked below, field by field. */
 export const decisionForm = z
   .object({
-    version: z.coerce.number().int().min(1),
+    version: z.coerce.number().int().min(1).max(2_147_483_647),
     outcome: z.enum(TRIAGE_OUTCOMES, { error: 'Select the outcome' }),
     level: z.enum(['1', '2', '3', '4'], { error: 'Select the level of need' }),
     reason: z.string({ error: 'Enter the reasons for the decision' }).trim().min(1, 'Enter the reasons for the decision').max(5000, 'Must be 5000 characters or fewer'),

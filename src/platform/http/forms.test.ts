@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { accountForm } from '../../features/accounts/forms.ts'
 import { organisationForm } from '../../features/organisations/forms.ts'
 import { signInForm } from '../../features/sign-in/forms.ts'
-import { errorsToSummary, typedValues, validateForm } from './forms.ts'
+import { errorsToSummary, formVersion, typedValues, validateForm } from './forms.ts'
 
 test('a valid form gives its parsed values', () => {
   const result = validateForm(organisationForm, { name: '  Riverside Primary  ', kind: 'school', _csrf: 'token' })
@@ -83,4 +83,10 @@ test('typed values are kept exactly as typed, without the form token or anything
   )
   assert.deepEqual(typedValues(undefined), {})
   assert.deepEqual(typedValues('a=b'), {})
+})
+
+test('a form version is a whole number a 32-bit column holds, or 0, which matches no record', () => {
+  for (const [typed, version] of [['1', 1], ['42', 42], [' 7 ', 7], ['2147483647', 2147483647]] as const) assert.equal(formVersion(typed), version, typed)
+  for (const typed of ['0', '-1', '1.5', '1e3', 'x', '', '2147483648', '9007199254740993', 'NaN', ' ', '0x10']) assert.equal(formVersion(typed), 0, typed)
+  for (const typed of [undefined, null, 3, ['1'], {}]) assert.equal(formVersion(typed), 0, String(typed))
 })

@@ -42,3 +42,16 @@ export function typedValues(body: unknown): Record<string, string> {
   }
   return values
 }
+
+/** The largest value of a 32-bit integer column, which every `version` is. */
+export const MAX_VERSION = 2_147_483_647
+
+/**
+ * The record version a form was read at, from its hidden field. Anything that is not a whole
+ * number a version column can hold reads as 0, which matches no record: the save is refused as
+ * stale, never sent to the database to fail there.
+ */
+export function formVersion(value: unknown): number {
+  const v = typeof value === 'string' && /^\d{1,10}$/.test(value.trim()) ? Number(value) : NaN
+  return Number.isInteger(v) && v >= 1 && v <= MAX_VERSION ? v : 0
+}
