@@ -1,3 +1,4 @@
+import { characterCount } from '../../platform/http/forms.ts'
 import { z } from 'zod'
 
 /** Why someone opens a family they have no relationship with: the reference and a real reason. */
@@ -12,8 +13,8 @@ export const openForm = z.object({
     .string({ error: 'Enter why you need to see this family’s record' })
     .trim()
     .min(1, 'Enter why you need to see this family’s record')
-    .min(20, 'Your reason must be at least 20 characters, so a reviewer can understand it')
-    .max(2000, 'Your reason must be 2,000 characters or fewer'),
+    .max(2000, 'Your reason must be 2,000 characters or fewer')
+    .refine((v) => characterCount(v) >= 20, 'Your reason must be at least 20 characters, so a reviewer can understand it'),
 })
 export type OpenForm = z.infer<typeof openForm>
 

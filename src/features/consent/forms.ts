@@ -1,3 +1,4 @@
+import { characterCount } from '../../platform/http/forms.ts'
 import { z } from 'zod'
 import { OVERRIDE_BASES } from '../sharing/record.ts'
 
@@ -43,7 +44,7 @@ const overrideFields = {
 function checkOverride(v: { basis?: string | undefined; reason?: string | undefined }, ctx: z.RefinementCtx) {
   if (!v.basis) ctx.addIssue({ code: 'custom', path: ['basis'], message: 'Select the lawful basis for continuing' })
   if (!v.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'Enter why you are continuing without consent' })
-  else if (v.reason.length < 20) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'Your reason must be at least 20 characters, so others can understand the decision' })
+  else if (characterCount(v.reason) < 20) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'Your reason must be at least 20 characters, so others can understand the decision' })
 }
 
 /**

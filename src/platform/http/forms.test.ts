@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { accountForm } from '../../features/accounts/forms.ts'
 import { organisationForm } from '../../features/organisations/forms.ts'
 import { signInForm } from '../../features/sign-in/forms.ts'
-import { errorsToSummary, formVersion, typedValues, validateForm } from './forms.ts'
+import { characterCount, errorsToSummary, formVersion, typedValues, validateForm } from './forms.ts'
 
 test('a valid form gives its parsed values', () => {
   const result = validateForm(organisationForm, { name: '  Riverside Primary  ', kind: 'school', _csrf: 'token' })
@@ -89,4 +89,11 @@ test('a form version is a whole number a 32-bit column holds, or 0, which matche
   for (const [typed, version] of [['1', 1], ['42', 42], [' 7 ', 7], ['2147483647', 2147483647]] as const) assert.equal(formVersion(typed), version, typed)
   for (const typed of ['0', '-1', '1.5', '1e3', 'x', '', '2147483648', '9007199254740993', 'NaN', ' ', '0x10']) assert.equal(formVersion(typed), 0, typed)
   for (const typed of [undefined, null, 3, ['1'], {}]) assert.equal(formVersion(typed), 0, String(typed))
+})
+
+test('characters are counted as the database counts them: one for each emoji or astral character', () => {
+  assert.equal(characterCount('abc'), 3)
+  assert.equal(characterCount('𐀀𐀀   𐀀'), 6)
+  assert.equal(characterCount('👍🏽'), 2, 'a thumb and its skin tone are two code points')
+  fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (s) => characterCount(s) === Array.from(s).length))
 })

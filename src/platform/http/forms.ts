@@ -55,3 +55,13 @@ export function formVersion(value: unknown): number {
   const v = typeof value === 'string' && /^\d{1,10}$/.test(value.trim()) ? Number(value) : NaN
   return Number.isInteger(v) && v >= 1 && v <= MAX_VERSION ? v : 0
 }
+
+/**
+ * How many characters a person typed, as PostgreSQL's char_length counts them (code points): an
+ * emoji or a character outside the basic plane is one, where a JavaScript string's length says two.
+ */
+export function characterCount(value: string): number {
+  let count = 0
+  for (const _ of value) count++
+  return count
+}
