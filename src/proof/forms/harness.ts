@@ -15,6 +15,13 @@ import type { FormEntry, Target } from './catalogue.ts'
  */
 export const NUM_RUNS = Number(process.env.PROPERTY_RUNS ?? 100)
 
+/**
+ * A fixed seed (PROPERTY_SEED) makes the cases the same on every run: CI sets one, so a submission
+ * lands or fails on its own code, not on the day's random draw. Unset, each run draws new cases;
+ * a failure prints its seed, which PROPERTY_SEED then replays.
+ */
+export const SEED = process.env.PROPERTY_SEED ? Number(process.env.PROPERTY_SEED) : undefined
+
 /** The largest form body a case sends: the app refuses more than 1 MB (proven in src/proof/bodies.test.ts). */
 const BODY_BUDGET = 900_000
 
@@ -147,11 +154,12 @@ export function normalised(value: string): string {
 }
 
 /**
- * GOV.UK macros indent multi-line text (the nunjucks `indent` filter) and a browser folds white
- * space: runs of white space are layout, not what was saved, so they are folded on both sides.
+ * GOV.UK macros indent multi-line text (the nunjucks `indent` filter), pages show a line break as
+ * `<br>` (nl2br), and a browser folds white space: runs of white space and line breaks are layout,
+ * not what was saved, so they are folded on both sides.
  */
 function fold(html: string): string {
-  return html.replace(/\s+/g, ' ')
+  return html.replace(/<br\s*\/?>/g, ' ').replace(/\s+/g, ' ')
 }
 
 /**
@@ -255,7 +263,7 @@ export async function checkForm(fixtures: Fixtures, entry: FormEntry, numRuns = 
         }
       }
     }),
-    { numRuns },
+    { numRuns, ...(SEED === undefined ? {} : { seed: SEED }) },
   )
   return { statuses, saves, known }
 }
