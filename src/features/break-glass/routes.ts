@@ -1,21 +1,15 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { actorOf, NotFoundError, requireRole } from '../../platform/access/access.ts'
+import type { FastifyInstance } from 'fastify'
+import { actorOf, requireRole } from '../../platform/access/access.ts'
 import { AUDIT_ACTIONS } from '../../platform/audit/audit.ts'
 import type { Database } from '../../platform/db/database.ts'
 import { typedValues, validateForm } from '../../platform/http/forms.ts'
-import { isUuid } from '../../platform/http/ids.ts'
+import { idParam } from '../../platform/http/ids.ts'
 import { pageNumber, paginationParams, rangeText } from '../../platform/http/pagination.ts'
 import { BREAK_GLASS_MINUTES, BREAK_GLASS_ROLES, OVERSEER_ROLES } from '../involvements/access.ts'
 import { beforeParam, FINDINGS, findingForm, openForm } from './forms.ts'
 import { familyAudit, grantForReview, listGrants, openBreakGlass, recordFinding, REVIEWER_ROLES } from './service.ts'
 
 const VIEWS = 'features/break-glass/views'
-
-function idParam(request: FastifyRequest): string {
-  const value = (request.params as Record<string, string>).id
-  if (!isUuid(value)) throw new NotFoundError()
-  return value
-}
 
 const findingItems = (selected: string | undefined) => Object.entries(FINDINGS).map(([value, text]) => ({ value, text, checked: value === selected }))
 

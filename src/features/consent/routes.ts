@@ -1,11 +1,11 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import { parseDateParts } from '../../domain/dates.ts'
 import { localDateOf } from '../../domain/working-calendar.ts'
-import { actorOf, NotFoundError, requireRole } from '../../platform/access/access.ts'
+import { actorOf, requireRole } from '../../platform/access/access.ts'
 import type { Actor } from '../../platform/audit/audit.ts'
 import type { Database } from '../../platform/db/database.ts'
-import { errorsToSummary, typedValues, validateForm } from '../../platform/http/forms.ts'
-import { isUuid } from '../../platform/http/ids.ts'
+import { dateParts, errorsToSummary, typedValues, validateForm } from '../../platform/http/forms.ts'
+import { idParam } from '../../platform/http/ids.ts'
 import { formatDate, formatDateTime } from '../../platform/views/format.ts'
 import { CASEWORK_ROLES } from '../involvements/access.ts'
 import { DISCLOSURE_BASES, OVERRIDE_BASES } from '../sharing/record.ts'
@@ -14,18 +14,6 @@ import { CONSENT_HOW, CONSENT_PURPOSES, EARLY_HELP_EFFECTS, SHARING_EFFECTS, WIT
 import { consentFormContext, consentPage, overrideContext, overrideWithdrawal, recordConsent, withdrawConsent, withdrawContext } from './service.ts'
 
 const VIEWS = 'features/consent/views'
-
-function idParam(request: FastifyRequest, name = 'id'): string {
-  const value = (request.params as Record<string, string>)[name]
-  if (!isUuid(value)) throw new NotFoundError()
-  return value
-}
-
-function dateParts(body: unknown, prefix: string) {
-  const b = (body ?? {}) as Record<string, unknown>
-  const part = (k: string) => (typeof b[`${prefix}-${k}`] === 'string' ? String(b[`${prefix}-${k}`]) : undefined)
-  return { day: part('day'), month: part('month'), year: part('year') }
-}
 
 const items = (labels: Record<string, string>, selected: string | undefined) => Object.entries(labels).map(([value, text]) => ({ value, text, checked: value === selected }))
 const basisItems = (selected: string | undefined) => items(Object.fromEntries(OVERRIDE_BASES.map((b) => [b, DISCLOSURE_BASES[b]])), selected)

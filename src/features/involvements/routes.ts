@@ -1,12 +1,12 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { parseDateParts } from '../../domain/dates.ts'
 import { cadenceText } from '../../domain/casework-timescales.ts'
 import { localDateOf } from '../../domain/working-calendar.ts'
 import { frameworkById } from '../../frameworks/index.ts'
-import { actorOf, NotFoundError, requireRole } from '../../platform/access/access.ts'
+import { actorOf, requireRole } from '../../platform/access/access.ts'
 import type { Database } from '../../platform/db/database.ts'
-import { errorsToSummary, typedValues, validateForm } from '../../platform/http/forms.ts'
-import { isUuid } from '../../platform/http/ids.ts'
+import { dateParts, errorsToSummary, typedValues, validateForm } from '../../platform/http/forms.ts'
+import { idParam } from '../../platform/http/ids.ts'
 import { pageNumber, paginationParams, rangeText } from '../../platform/http/pagination.ts'
 import type { Closure } from '../transitions/rules.ts'
 import { closureSummary } from '../transitions/routes.ts'
@@ -17,17 +17,6 @@ import { addFamilyMember, addTeamMember, formContext, handOver, listInvolvements
 
 const VIEWS = 'features/involvements/views'
 
-function idParam(request: FastifyRequest, name = 'id'): string {
-  const value = (request.params as Record<string, string>)[name]
-  if (!isUuid(value)) throw new NotFoundError()
-  return value
-}
-
-function dateParts(body: unknown, prefix: string) {
-  const b = (body ?? {}) as Record<string, unknown>
-  const part = (k: string) => (typeof b[`${prefix}-${k}`] === 'string' ? String(b[`${prefix}-${k}`]) : undefined)
-  return { day: part('day'), month: part('month'), year: part('year') }
-}
 const anyPart = (parts: { day?: string | undefined; month?: string | undefined; year?: string | undefined }) => !!(parts.day?.trim() || parts.month?.trim() || parts.year?.trim())
 
 export async function involvementRoutes(app: FastifyInstance, { db }: { db: Database }) {

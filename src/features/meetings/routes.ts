@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { datePartsOf } from '../../domain/dates.ts'
 import { localDateOf } from '../../domain/working-calendar.ts'
-import { actorOf, NotFoundError, requireRole } from '../../platform/access/access.ts'
+import { actorOf, requireRole } from '../../platform/access/access.ts'
 import type { Database } from '../../platform/db/database.ts'
 import { errorsToSummary, typedValues } from '../../platform/http/forms.ts'
-import { isUuid } from '../../platform/http/ids.ts'
+import { idParam as uuidParam } from '../../platform/http/ids.ts'
 import { pageNumber, paginationParams, rangeText } from '../../platform/http/pagination.ts'
 import { CASEWORK_ROLES, requireNeed } from '../involvements/access.ts'
 import { listOf, readReason, readReviewDateForm, readScheduleForm, SCHEDULE_IDS, versionOf, type Body } from './forms.ts'
@@ -12,12 +12,6 @@ import { MEETING_KINDS, MEETING_STATUSES } from './rules.ts'
 import { cancelMeeting, changeReviewDate, meetingPage, meetingsList, recordMeeting, reviewDatePage, scheduleForm, scheduleMeeting } from './service.ts'
 
 const VIEWS = 'features/meetings/views'
-
-function uuidParam(request: FastifyRequest, name: string): string {
-  const value = (request.params as Record<string, string>)[name]
-  if (!isUuid(value)) throw new NotFoundError()
-  return value
-}
 
 const bodyOf = (request: FastifyRequest): Body => (request.body && typeof request.body === 'object' ? (request.body as Body) : {})
 

@@ -5,7 +5,7 @@ import { frameworkById } from '../../frameworks/index.ts'
 import { actorOf, NotFoundError, requireRole } from '../../platform/access/access.ts'
 import type { Database } from '../../platform/db/database.ts'
 import { errorsToSummary, formVersion } from '../../platform/http/forms.ts'
-import { isUuid } from '../../platform/http/ids.ts'
+import { idParam } from '../../platform/http/ids.ts'
 import { CASEWORK_ROLES } from '../involvements/access.ts'
 import {
   ACTION_STATUS_TEXT,
@@ -45,12 +45,6 @@ import {
 const VIEWS = 'features/plans/views'
 
 const STALE = 'Someone else changed this plan while you were editing it. Your changes have not been saved: check what is below, then save again.'
-
-function idParam(request: FastifyRequest, name = 'id'): string {
-  const value = (request.params as Record<string, string>)[name]
-  if (!isUuid(value)) throw new NotFoundError()
-  return value
-}
 
 /** A version number in a URL: a whole number from 1, else 404. */
 function positiveInt(value: unknown): number {

@@ -1,20 +1,14 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { actorOf, NotFoundError, requireRole } from '../../platform/access/access.ts'
+import type { FastifyInstance } from 'fastify'
+import { actorOf, requireRole } from '../../platform/access/access.ts'
 import type { Database } from '../../platform/db/database.ts'
 import { errorsToSummary, validateForm } from '../../platform/http/forms.ts'
-import { isUuid } from '../../platform/http/ids.ts'
+import { idParam } from '../../platform/http/ids.ts'
 import { CASEWORK_ROLES } from '../involvements/access.ts'
 import { FIELD_IDS, KINDS, liftForm, protectionForm } from './forms.ts'
 import { KIND_TEXT } from './redact.ts'
 import { liftProtection, listProtections, protectionFormContext, protectionToLift, recordProtection } from './service.ts'
 
 const VIEWS = 'features/protected-details/views'
-
-function idParam(request: FastifyRequest, name = 'id'): string {
-  const value = (request.params as Record<string, string>)[name]
-  if (!isUuid(value)) throw new NotFoundError()
-  return value
-}
 
 /** What was typed, as strings and lists of strings, to put back in the form. */
 function typed(body: unknown): Record<string, string | string[]> {

@@ -6,7 +6,7 @@ import { frameworkById } from '../../frameworks/index.ts'
 import { actorOf, NotFoundError, requireRole } from '../../platform/access/access.ts'
 import type { Database } from '../../platform/db/database.ts'
 import { errorsToSummary, typedValues, validateForm } from '../../platform/http/forms.ts'
-import { isUuid } from '../../platform/http/ids.ts'
+import { idParam } from '../../platform/http/ids.ts'
 import { pageNumber, paginationParams, rangeText } from '../../platform/http/pagination.ts'
 import { adultForm, childForm, phoneNumber, CONSENT_RISK_REASONS, ETHNICITIES, SECTION_TITLES, SECTIONS, SEND, SEX, TASKS, type Answers, type SectionId } from './answers.ts'
 import { suggestionFor } from './rules.ts'
@@ -24,12 +24,6 @@ function versionOf(body: Record<string, unknown>): number | undefined {
 
 export const OUTCOME_NAMES = (tenantId: string) =>
   Object.fromEntries((frameworkById(tenantId)?.triageOutcomes ?? []).map((o) => [o.id, o.name])) as Record<string, string>
-
-function idParam(request: FastifyRequest, name = 'id'): string {
-  const value = (request.params as Record<string, string>)[name]
-  if (!isUuid(value)) throw new NotFoundError()
-  return value
-}
 
 /** Checkboxes arrive as a string for one, an array for several, nothing for none. */
 const asList = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : typeof value === 'string' && value ? [value] : [])

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { actorOf, NotFoundError, requireRole } from '../../platform/access/access.ts'
+import { actorOf, requireRole } from '../../platform/access/access.ts'
 import type { Database } from '../../platform/db/database.ts'
 import { typedValues, validateForm } from '../../platform/http/forms.ts'
-import { isUuid } from '../../platform/http/ids.ts'
+import { idParam } from '../../platform/http/ids.ts'
 import { pageNumber, paginationParams, rangeText } from '../../platform/http/pagination.ts'
 import { liftHoldForm, placeHoldForm } from './forms.ts'
 import { RECORD_TYPE_SHORT, ruleShort } from './rules.ts'
@@ -10,12 +10,6 @@ import { retentionSettings } from './sweep.ts'
 import { legalHold, legalHoldsPage, liftHold, placeHold, RETENTION_ROLES, retentionPage, rulesInWords, runReportNow } from './service.ts'
 
 const VIEWS = 'features/retention/views'
-
-function idParam(request: FastifyRequest): string {
-  const value = (request.params as Record<string, string>).id
-  if (!isUuid(value)) throw new NotFoundError()
-  return value
-}
 
 const query = (request: FastifyRequest) => request.query as Record<string, unknown>
 

@@ -1,10 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { parseDateParts } from '../../domain/dates.ts'
 import { localDateOf } from '../../domain/working-calendar.ts'
-import { actorOf, NotFoundError, requireRole } from '../../platform/access/access.ts'
+import { actorOf, requireRole } from '../../platform/access/access.ts'
 import type { Database } from '../../platform/db/database.ts'
-import { errorsToSummary, typedValues, validateForm } from '../../platform/http/forms.ts'
-import { isUuid } from '../../platform/http/ids.ts'
+import { dateParts, errorsToSummary, typedValues, validateForm } from '../../platform/http/forms.ts'
+import { idParam } from '../../platform/http/ids.ts'
 import { pageNumber, paginationParams, rangeText } from '../../platform/http/pagination.ts'
 import { allows, CASEWORK_ROLES } from '../involvements/access.ts'
 import { DISCLOSURE_FIELDS, disclosureForm } from './forms.ts'
@@ -12,18 +12,6 @@ import { DISCLOSURE_BASES, DISCLOSURE_SOURCES } from './record.ts'
 import { disclosureFormContext, recordByHand, sharingLog } from './service.ts'
 
 const VIEWS = 'features/sharing/views'
-
-function idParam(request: FastifyRequest): string {
-  const value = (request.params as Record<string, string>).id
-  if (!isUuid(value)) throw new NotFoundError()
-  return value
-}
-
-function dateParts(body: unknown, prefix: string) {
-  const b = (body ?? {}) as Record<string, unknown>
-  const part = (k: string) => (typeof b[`${prefix}-${k}`] === 'string' ? String(b[`${prefix}-${k}`]) : undefined)
-  return { day: part('day'), month: part('month'), year: part('year') }
-}
 
 const basisItems = (selected: string | undefined) => Object.entries(DISCLOSURE_BASES).map(([value, text]) => ({ value, text, checked: value === selected }))
 

@@ -4,8 +4,8 @@ import { localDateOf } from '../../domain/working-calendar.ts'
 import { frameworkById } from '../../frameworks/index.ts'
 import { actorOf, NotFoundError, requireRole } from '../../platform/access/access.ts'
 import type { Database } from '../../platform/db/database.ts'
-import { errorsToSummary, typedValues, validateForm } from '../../platform/http/forms.ts'
-import { isUuid } from '../../platform/http/ids.ts'
+import { dateParts, errorsToSummary, typedValues, validateForm } from '../../platform/http/forms.ts'
+import { idParam as uuidParam, isUuid } from '../../platform/http/ids.ts'
 import { pageNumber, paginationParams, rangeText, PAGE_SIZE } from '../../platform/http/pagination.ts'
 import { formatDate } from '../../platform/views/format.ts'
 import { CASEWORK_ROLES, requireNeed } from '../involvements/access.ts'
@@ -27,12 +27,6 @@ import {
 } from './service.ts'
 
 const VIEWS = 'features/signposting/views'
-
-function uuidParam(request: FastifyRequest, name: string): string {
-  const value = (request.params as Record<string, string>)[name]
-  if (!isUuid(value)) throw new NotFoundError()
-  return value
-}
 
 const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c)
 
@@ -88,12 +82,6 @@ function backTo(path: string, search: { q?: string | undefined; page?: string | 
   if (search.page && search.page !== '1') params.set('page', search.page)
   params.set('done', done)
   return `${path}?${params.toString()}#signposted`
-}
-
-function dateParts(body: unknown, prefix: string) {
-  const b = (body ?? {}) as Record<string, unknown>
-  const part = (k: string) => (typeof b[`${prefix}-${k}`] === 'string' ? String(b[`${prefix}-${k}`]) : undefined)
-  return { day: part('day'), month: part('month'), year: part('year') }
 }
 
 export async function signpostingRoutes(app: FastifyInstance, { db }: { db: Database }) {

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { actorOf, NotFoundError, requireRole } from '../../platform/access/access.ts'
+import { actorOf, requireRole } from '../../platform/access/access.ts'
 import type { Database } from '../../platform/db/database.ts'
 import { typedValues, validateForm } from '../../platform/http/forms.ts'
-import { isUuid } from '../../platform/http/ids.ts'
+import { idParam } from '../../platform/http/ids.ts'
 import { exportSubjectAccess, SUBJECT_ACCESS_ROLES, subjectAccessPage } from './service.ts'
 
 const VIEWS = 'features/subject-access/views'
@@ -23,12 +23,6 @@ export const exportForm = z.object({
     .min(1, 'Enter who made the subject access request')
     .max(300, 'Who made the request must be 300 characters or fewer'),
 })
-
-function idParam(request: FastifyRequest, name: string): string {
-  const value = (request.params as Record<string, string>)[name]
-  if (!isUuid(value)) throw new NotFoundError()
-  return value
-}
 
 /**
  * A subject access export for one person in a family: GET explains and asks who made the request;

@@ -3,7 +3,7 @@ import { frameworkById } from '../../frameworks/index.ts'
 import { actorOf, NotFoundError, requireRole } from '../../platform/access/access.ts'
 import type { Database } from '../../platform/db/database.ts'
 import { errorsToSummary, typedValues, validateForm } from '../../platform/http/forms.ts'
-import { isUuid } from '../../platform/http/ids.ts'
+import { idParam as uuidParam } from '../../platform/http/ids.ts'
 import { pageNumber, paginationParams, rangeText } from '../../platform/http/pagination.ts'
 import { CONSENT_RISK_REASONS, SEND, SEX } from '../requests/answers.ts'
 import { ageOf, clocksFor } from './clocks.ts'
@@ -11,12 +11,6 @@ import { decisionForm } from './forms.ts'
 import { acknowledgeRequest, decideMatch, decideRequest, FRONT_DOOR_ROLES, frontDoorQueue, openRequest } from './service.ts'
 
 const VIEWS = 'features/triage/views'
-
-function uuidParam(request: FastifyRequest, name: string): string {
-  const value = (request.params as Record<string, string>)[name]
-  if (!isUuid(value)) throw new NotFoundError()
-  return value
-}
 
 export async function triageRoutes(app: FastifyInstance, { db }: { db: Database }) {
   const frontDoor = { preHandler: requireRole(db, FRONT_DOOR_ROLES) }

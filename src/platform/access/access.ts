@@ -38,6 +38,25 @@ export function signInPath(request: FastifyRequest): string {
 }
 
 /**
+ * One access-denied event for a signed-in person refused a route or a record, written on the owner's
+ * connection outside any transaction (which has rolled back by now). `reason` says why, when it is
+ * not the role.
+ */
+export async function auditRefusal(db: Database, request: FastifyRequest, reason?: string): Promise<void> {
+  const signedIn = request.signedIn
+  if (!signedIn) return
+  await recordAudit(db.system, {
+    action: 'access-denied',
+    tenantId: signedIn.tenantId,
+    actor: { accountId: signedIn.accountId, role: signedIn.role },
+    outcome: 'denied',
+    ip: request.ip,
+    requestId: request.id,
+    detail: { method: request.method, route: request.routeOptions.url ?? request.url, ...(reason ? { reason } : {}) },
+  })
+}
+
+/**
  * Route guard: a visitor is sent to sign in; a signed-in person without one of the roles is told
  * the page does not exist (so its existence does not leak) and the denial is audited.
  */
@@ -49,15 +68,7 @@ export function requireRole(db: Database, roles: readonly Role[] | 'any'): preHa
       return reply
     }
     if (roles !== 'any' && !roles.includes(signedIn.role)) {
-      await recordAudit(db.system, {
-        action: 'access-denied',
-        tenantId: signedIn.tenantId,
-        actor: { accountId: signedIn.accountId, role: signedIn.role },
-        outcome: 'denied',
-        ip: request.ip,
-        requestId: request.id,
-        detail: { method: request.method, route: request.routeOptions.url ?? request.url },
-      })
+      await auditRefusal(db, request)
       throw new NotFoundError('Not found', { audited: true })
     }
   }

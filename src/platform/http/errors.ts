@@ -1,8 +1,7 @@
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { CsrfError } from './csrf.ts'
-import { NotFoundError } from '../access/access.ts'
-import { recordAudit } from '../audit/audit.ts'
+import { auditRefusal, NotFoundError } from '../access/access.ts'
 import type { Database } from '../db/database.ts'
 import { SERVICE_NAME } from '../views/plugin.ts'
 
@@ -34,7 +33,10 @@ export const errorPages = fp(async (app: FastifyInstance, opts: { db?: Database 
     const serviceName = (reply.locals as { serviceName?: string } | undefined)?.serviceName ?? SERVICE_NAME
     const base = { csrfToken: request.csrfToken, cspNonce: request.cspNonce, serviceName }
     if (error instanceof NotFoundError) {
-      if (!error.audited && request.signedIn && opts.db) await auditRefusal(opts.db, request)
+      // A refusal no check has audited yet: another authority's id (row-level security hides it),
+      // someone else's request, a record that does not exist. An audit that cannot be written (the
+      // database is down) is logged, and the 404 page still shows.
+      if (!error.audited && opts.db) await auditRefusal(opts.db, request, 'not found').catch((auditError: unknown) => request.log.error({ err: auditError }, 'could not audit a refusal'))
       reply.code(404)
       return reply.viewAsync('platform/views/errors/not-found.njk', base)
     }
@@ -66,27 +68,3 @@ export const errorPages = fp(async (app: FastifyInstance, opts: { db?: Database 
     }
   })
 })
-
-/**
- * A signed-in person refused a record that no check had audited yet: another authority's id
- * (row-level security hides it), someone else's request, a record that does not exist. One
- * access-denied event, written outside any transaction, which has already rolled back. An audit
- * that cannot be written (the database is down) is logged, and the 404 page still shows.
- */
-async function auditRefusal(db: Database, request: FastifyRequest): Promise<void> {
-  const signedIn = request.signedIn
-  if (!signedIn) return
-  try {
-    await recordAudit(db.system, {
-      action: 'access-denied',
-      tenantId: signedIn.tenantId,
-      actor: { accountId: signedIn.accountId, role: signedIn.role },
-      outcome: 'denied',
-      ip: request.ip,
-      requestId: request.id,
-      detail: { method: request.method, route: request.routeOptions.url ?? request.url, reason: 'not found' },
-    })
-  } catch (error) {
-    request.log.error({ err: error }, 'could not audit a refusal')
-  }
-}

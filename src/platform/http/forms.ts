@@ -65,3 +65,10 @@ export function characterCount(value: string): number {
   for (const _ of value) count++
   return count
 }
+
+/** The three parts of a GOV.UK date input named `<prefix>-day`, `-month` and `-year`, as typed. */
+export function dateParts(body: unknown, prefix: string): { day: string | undefined; month: string | undefined; year: string | undefined } {
+  const b = (body ?? {}) as Record<string, unknown>
+  const part = (k: string) => (typeof b[`${prefix}-${k}`] === 'string' ? String(b[`${prefix}-${k}`]) : undefined)
+  return { day: part('day'), month: part('month'), year: part('year') }
+}
