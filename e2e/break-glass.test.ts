@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { loadDemoCasework } from '../src/demo/demo-casework.ts'
+import { describe, test } from 'node:test'
+import type { Page } from 'playwright-core'
 import { navigates, textOf } from './pages/layout.ts'
-import { SignInPage } from './pages/SignInPage.ts'
-import { expectNoAxeViolations } from './support/axe.ts'
-import { launchBrowser, newContext, screenshot } from './support/browser.ts'
-import { DEMO_PASSWORD, startServer, type E2EServer } from './support/server.ts'
+import { caseworkJourney } from './support/journey.ts'
 
 /**
  * Access that follows the relationship, in the browser (issue 6): the demonstration Carter family's
@@ -22,44 +18,16 @@ const AUTHORITIES = [{ tenantId: 'southend', lead: 'family-support-worker' }] as
 const REASON = 'Mia Carter came to the baby clinic with her brother today and I need to know who leads the family’s plan.'
 
 describe('relationship access and break-glass in the browser', () => {
-  let server: E2EServer
-  let browser: Browser
-  const contexts: BrowserContext[] = []
-
-  before(async () => {
-    server = await startServer()
-    // The Carter family in each authority, as `npm start` loads it.
-    await loadDemoCasework(server.ctx.db, new Date())
-    browser = await launchBrowser()
-  })
-
-  after(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined)
-    await browser?.close()
-    await server?.close()
-  })
+  const journey = caseworkJourney('break-glass')
 
   for (const authority of AUTHORITIES) {
     const email = (local: string) => `${local}@${authority.tenantId}.example`
-
-    async function check(page: Page, name: string): Promise<void> {
-      await expectNoAxeViolations(page)
-      await screenshot(page, `break-glass-${authority.tenantId}-${name}`)
-    }
-
-    async function person(local: string): Promise<Page> {
-      const context = await newContext(browser, server.baseURL)
-      contexts.push(context)
-      const page = await context.newPage()
-      const signIn = await new SignInPage(page).goto()
-      await signIn.submitWith(email(local), DEMO_PASSWORD)
-      assert.equal(new URL(page.url()).pathname, '/home', `${local} is signed in`)
-      return page
-    }
+    const check = (page: Page, name: string) => journey.check(page, `${authority.tenantId}-${name}`)
+    const person = (local: string) => journey.person(email(local))
 
     test(`in ${authority.tenantId}: removed from the team, the health visitor loses the family at once, opens it by break-glass, and the access is reviewed`, async () => {
-      const carter = await server.ctx.db.system.selectFrom('involvements').select(['id', 'reference']).where('tenant_id', '=', authority.tenantId).where('family_name', '=', 'Carter').executeTakeFirstOrThrow()
-      const visitorName = await server.nameOf(email('health-visitor'))
+      const carter = await journey.server().ctx.db.system.selectFrom('involvements').select(['id', 'reference']).where('tenant_id', '=', authority.tenantId).where('family_name', '=', 'Carter').executeTakeFirstOrThrow()
+      const visitorName = await journey.server().nameOf(email('health-visitor'))
       const familyPath = `/involvements/${carter.id}`
 
       // The health visitor is on the team and sees the family.

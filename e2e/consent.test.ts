@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { loadDemoCasework } from '../src/demo/demo-casework.ts'
+import { describe, test } from 'node:test'
 import { navigates, textOf } from './pages/layout.ts'
-import { SignInPage } from './pages/SignInPage.ts'
-import { expectNoAxeViolations } from './support/axe.ts'
-import { launchBrowser, newContext, screenshot } from './support/browser.ts'
-import { DEMO_PASSWORD, startServer, type E2EServer } from './support/server.ts'
+import { caseworkJourney } from './support/journey.ts'
 
 /**
  * Consent in the browser (issue 6): the Lead Professional of the demonstration Carter family
@@ -18,40 +13,13 @@ const TENANT = 'southend'
 const email = (local: string) => `${local}@${TENANT}.example`
 
 describe('consent and the sharing log in the browser', () => {
-  let server: E2EServer
-  let browser: Browser
-  const contexts: BrowserContext[] = []
-
-  before(async () => {
-    server = await startServer()
-    await loadDemoCasework(server.ctx.db, new Date())
-    browser = await launchBrowser()
-  })
-
-  after(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined)
-    await browser?.close()
-    await server?.close()
-  })
-
-  async function check(page: Page, name: string): Promise<void> {
-    await expectNoAxeViolations(page)
-    await screenshot(page, `consent-${name}`)
-  }
-
-  async function person(local: string): Promise<Page> {
-    const context = await newContext(browser, server.baseURL)
-    contexts.push(context)
-    const page = await context.newPage()
-    const signIn = await new SignInPage(page).goto()
-    await signIn.submitWith(email(local), DEMO_PASSWORD)
-    assert.equal(new URL(page.url()).pathname, '/home', `${local} is signed in`)
-    return page
-  }
+  const journey = caseworkJourney('consent')
+  const { check } = journey
+  const person = (local: string) => journey.person(email(local))
 
   test('record consent, withdraw it and stop sharing: the health visitor gets 404, the family page warns, the log shows it', async () => {
-    const carter = await server.ctx.db.system.selectFrom('involvements').select(['id', 'reference']).where('tenant_id', '=', TENANT).where('family_name', '=', 'Carter').executeTakeFirstOrThrow()
-    const mother = await server.ctx.db.system.selectFrom('involvement_people').select(['given_name', 'family_name']).where('involvement_id', '=', carter.id).where('kind', '=', 'adult').orderBy('position').executeTakeFirstOrThrow()
+    const carter = await journey.server().ctx.db.system.selectFrom('involvements').select(['id', 'reference']).where('tenant_id', '=', TENANT).where('family_name', '=', 'Carter').executeTakeFirstOrThrow()
+    const mother = await journey.server().ctx.db.system.selectFrom('involvement_people').select(['given_name', 'family_name']).where('involvement_id', '=', carter.id).where('kind', '=', 'adult').orderBy('position').executeTakeFirstOrThrow()
     const motherName = `${mother.given_name} ${mother.family_name}`
     const familyPath = `/involvements/${carter.id}`
 

@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { loadDemoCasework } from '../src/demo/demo-casework.ts'
+import { describe, test } from 'node:test'
 import { navigates, textOf } from './pages/layout.ts'
-import { SignInPage } from './pages/SignInPage.ts'
-import { expectNoAxeViolations } from './support/axe.ts'
-import { launchBrowser, newContext, screenshot } from './support/browser.ts'
-import { DEMO_PASSWORD, startServer, type E2EServer } from './support/server.ts'
+import { caseworkJourney } from './support/journey.ts'
 
 /**
  * Protected details and the subject access export, in the browser (issue 6's "done means"): the
@@ -18,39 +13,11 @@ import { DEMO_PASSWORD, startServer, type E2EServer } from './support/server.ts'
 const NEW_ADDRESS = '7 Heron Way, Shoeburyness SS3 9QT'
 
 describe('protected details and the subject access export in the browser', () => {
-  let server: E2EServer
-  let browser: Browser
-  const contexts: BrowserContext[] = []
-
-  before(async () => {
-    server = await startServer()
-    await loadDemoCasework(server.ctx.db, new Date())
-    browser = await launchBrowser()
-  })
-
-  after(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined)
-    await browser?.close()
-    await server?.close()
-  })
-
-  async function person(email: string): Promise<Page> {
-    const context = await newContext(browser, server.baseURL)
-    contexts.push(context)
-    const page = await context.newPage()
-    const signIn = await new SignInPage(page).goto()
-    await signIn.submitWith(email, DEMO_PASSWORD)
-    assert.equal(new URL(page.url()).pathname, '/home', `${email} is signed in`)
-    return page
-  }
-
-  async function check(page: Page, name: string): Promise<void> {
-    await expectNoAxeViolations(page)
-    await screenshot(page, `subject-access-${name}`)
-  }
+  const journey = caseworkJourney('subject-access')
+  const { check, person } = journey
 
   test('in southend: the mother’s new address is protected from the father, and the daughter’s export marks it', async () => {
-    const db = server.ctx.db.system
+    const db = journey.server().ctx.db.system
     const carter = await db.selectFrom('involvements').select(['id', 'reference', 'lead_account_id']).where('tenant_id', '=', 'southend').where('family_name', '=', 'Carter').executeTakeFirstOrThrow()
     const mia = await db.selectFrom('involvement_people').select('id').where('involvement_id', '=', carter.id).where('given_name', '=', 'Mia').executeTakeFirstOrThrow()
     // The father is in the family's record, and the Lead Professional's note holds the new address.
