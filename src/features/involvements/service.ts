@@ -78,7 +78,7 @@ export async function overview(db: Database, actor: Actor, id: string, now: Date
   requireCasework(actor)
   return withInvolvement(db, actor, id, 'view', async (trx, { involvement, relation, breakGlassUntil }) => {
     const today = localDateOf(now)
-    const [people, team, leads, assessment, versions, actions, meetings, chronology, levels, request, signposts] = await Promise.all([
+    const [people, team, leads, assessment, versions, actions, meetings, chronology, levels, request, signposts, allocatedTeam, protections] = await Promise.all([
       repo.people(trx, id),
       repo.team(trx, id),
       repo.leads(trx, id),
@@ -90,14 +90,12 @@ export async function overview(db: Database, actor: Actor, id: string, now: Date
       repo.levelChanges(trx, id),
       involvement.request_id ? trx.selectFrom('requests').select(['id', 'reference']).where('id', '=', involvement.request_id).executeTakeFirst() : undefined,
       signpostsForInvolvement(trx, id),
+      involvement.allocated_team_id ? trx.selectFrom('organisations').select('name').where('id', '=', involvement.allocated_team_id).executeTakeFirst() : undefined,
+      protectionsForViewer(trx, actor, id),
     ])
-    const allocatedTeam = involvement.allocated_team_id
-      ? await trx.selectFrom('organisations').select('name').where('id', '=', involvement.allocated_team_id).executeTakeFirst()
-      : undefined
     const closure = involvement.closure as { requestedBy?: string; signedOffBy?: string } | null
     const closureIds = [closure?.requestedBy, closure?.signedOffBy].filter((v): v is string => !!v)
     const closureNames = closureIds.length ? await trx.selectFrom('accounts').select(['id', 'name']).where('id', 'in', closureIds).execute() : []
-    const protections = await protectionsForViewer(trx, actor, id)
     await recordAudit(trx, auditBy(actor, { action: 'involvement-viewed', recordType: 'involvement', recordId: id }))
     const lead = leads.find((l) => !l.ended_at)
     return {

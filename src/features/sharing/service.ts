@@ -62,33 +62,3 @@ export async function recordByHand(db: Database, actor: Actor, involvementId: st
     return { ok: true, value: id }
   })
 }
-
-/**
- * A plan downloaded as a PDF leaves the system: the sharing log records it, in the download's own
- * transaction (beside its one audit event), with whom the copy is for and the basis sharing rests
- * on now.
- */
-export async function recordPlanDownload(
-  trx: Trx,
-  actor: Actor,
-  involvement: { id: string; sharing_stopped_at: Date | null },
-  planNumber: number,
-  copyFor: string,
-  sharedOn: string,
-): Promise<void> {
-  const [account, sharing] = await Promise.all([
-    trx.selectFrom('accounts as a').leftJoin('organisations as o', 'o.id', 'a.organisation_id').select(['a.name', 'o.name as organisation']).where('a.id', '=', actor.accountId).executeTakeFirst(),
-    teamSharingBasis(trx, involvement.id, involvement.sharing_stopped_at),
-  ])
-  const downloadedBy = [account?.name, account?.organisation].filter(Boolean).join(', ') || 'Unknown'
-  await recordDisclosure(trx, actor, {
-    involvementId: involvement.id,
-    what: `Early Help Plan version ${planNumber} (PDF)`,
-    recipient: `${downloadedBy}, for ${copyFor}`,
-    reason: 'Downloaded from the service, to give to the family or the Team Around the Family',
-    basis: sharing.basis,
-    consentId: sharing.consentId,
-    source: 'plan-downloaded',
-    sharedOn,
-  })
-}

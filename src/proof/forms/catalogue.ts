@@ -50,8 +50,6 @@ export interface FormEntry {
   notShownMatching?: RegExp
   /** Fields never sent (a row's "remove" box, which would drop what the row holds). */
   omit?: RegExp
-  /** Findings reported and not yet fixed: the cases that show them are left out, so the rest still runs. */
-  known?: { finding: string; skip: (form: Record<string, string | string[]>) => boolean }[]
   /** Text fields not shown back after a save, and why. */
   notShown?: Record<string, string>
   /** How saved text is normalised before it is shown (default: NUL removed, trimmed). */
