@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isEmailAddress } from '../../domain/email-address.ts'
 
 const required = (message: string, max: number) =>
   z
@@ -13,8 +14,7 @@ const optional = (max: number) =>
     .max(max, `Must be ${max} characters or fewer`)
     .optional()
     .transform((v) => v || undefined)
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
-const email = (message: string) => required(message, 254).refine((v) => EMAIL.test(v), 'Enter an email address in the correct format, like name@example.com')
+const email = (message: string) => required(message, 254).refine((v) => isEmailAddress(v), 'Enter an email address in the correct format, like name@example.com')
 /** Cross-field checks run even when a field has failed, so every problem is listed at once. */
 const ALWAYS = { when: () => true }
 
@@ -40,7 +40,7 @@ export type DirectStartForm = z.infer<typeof directStartForm>
 /** A practitioner joins the team by their account's email (and gains access), or by name (and does not). */
 export const teamMemberForm = z
   .object({
-    email: optional(254).refine((v) => !v || EMAIL.test(v), 'Enter an email address in the correct format, like name@example.com'),
+    email: optional(254).refine((v) => !v || isEmailAddress(v), 'Enter an email address in the correct format, like name@example.com'),
     name: optional(200),
     organisation: optional(200),
     contact: optional(200),

@@ -1,5 +1,7 @@
 /** The Children and Family Panel's pure rules: its dates, and what it can decide. */
 
+import { isEmailAddress } from '../../domain/email-address.ts'
+
 /** Dates in addresses are "YYYY-MM-DD" and real. */
 export function isIsoDate(value: unknown): value is string {
   if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false
@@ -62,7 +64,7 @@ export function checkDecision(input: DecisionInput): Record<string, string> {
   const email = input.leadEmail.trim()
   if (input.decision === 'lead-professional') {
     if (!email) errors.leadEmail = 'Enter the email address of the Lead Professional'
-    else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) errors.leadEmail = 'Enter an email address in the correct format, like name@example.com'
+    else if (!isEmailAddress(email)) errors.leadEmail = 'Enter an email address in the correct format, like name@example.com'
   }
   const reason = input.reason.trim()
   if (isPanelDecision(input.decision) && input.decision !== 'lead-professional' && !reason) errors.reason = 'Enter the reason for the decision'

@@ -8,6 +8,7 @@
  */
 import { parseDateParts } from '../../domain/dates.ts'
 import type { Framework } from '../../frameworks/schema.ts'
+import { isEmailAddress } from '../../domain/email-address.ts'
 
 export const CLOSURE_REASONS = {
   'needs-met': 'The family’s needs have been met',
@@ -120,7 +121,7 @@ export function readStepDown(body: Record<string, unknown>, level: number, today
   if (!reason) errors.reason = 'Enter why the family is stepping down'
   else if (reason.length > 5000) errors.reason = 'Must be 5,000 characters or fewer'
   const leadEmail = text(body.leadEmail).toLowerCase()
-  if (leadEmail && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(leadEmail)) errors.leadEmail = 'Enter an email address in the correct format, like name@example.com'
+  if (leadEmail && !isEmailAddress(leadEmail)) errors.leadEmail = 'Enter an email address in the correct format, like name@example.com'
   const date = parseDateParts({ day: text(body['handover-day']), month: text(body['handover-month']), year: text(body['handover-year']) }, { label: 'The handover date', today, allowFuture: true })
   if (!date.ok) errors.handover = date.message
   const notes = text(body.notes)
@@ -171,7 +172,7 @@ export function readSocialCareStepDown(body: Record<string, unknown>, today: str
   const level = text(body.level)
   if (level !== '2' && level !== '3') errors.level = 'Select the level of early help the family steps down to'
   const leadEmail = need('leadEmail', 'Enter the Lead Professional’s email address', 200).toLowerCase()
-  if (leadEmail && !errors.leadEmail && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(leadEmail)) errors.leadEmail = 'Enter an email address in the correct format, like name@example.com'
+  if (leadEmail && !errors.leadEmail && !isEmailAddress(leadEmail)) errors.leadEmail = 'Enter an email address in the correct format, like name@example.com'
   const socialCareTeam = need('socialCareTeam', 'Enter the social care team handing the family over', 200)
   const notes = need('notes', 'Enter the handover notes', 10_000)
   if (Object.keys(errors).length || !dob.ok) {

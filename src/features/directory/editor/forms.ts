@@ -89,7 +89,7 @@ function fieldsFor(framework: Framework, organizationIds: readonly string[]) {
     postcode: trimmed(20),
     phone: trimmed(40).refine((v) => !v || /^\+?[0-9 ()-]{6,30}$/.test(v), 'Enter a telephone number, like 01632 960 001'),
     email: trimmed(200).refine((v) => !v || z.email().safeParse(v).success, 'Enter an email address in the correct format, like name@example.org'),
-    website: trimmed(500).refine((v) => !v || /^https?:\/\/[^\s/$.?#][^\s]*\.[^\s]+$/i.test(v), 'Enter the website address in full, starting https://'),
+    website: trimmed(500).refine((v) => !v || /^https?:\/\/[^\s/$.?#][^\s.]*\.\S+$/i.test(v), 'Enter the website address in full, starting https://'),
   })
 }
 

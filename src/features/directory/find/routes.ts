@@ -112,5 +112,8 @@ function shorten(text: string, max: number): string {
   const clean = text.replace(/\s+/g, ' ').trim()
   if (clean.length <= max) return clean
   const cut = clean.slice(0, max)
-  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), max - 20)).replace(/[\s,.;:]+$/, '')}…`
+  const words = cut.slice(0, Math.max(cut.lastIndexOf(' '), max - 20))
+  let end = words.length
+  while (end > 0 && ' ,.;:'.includes(words[end - 1] ?? '')) end--
+  return `${words.slice(0, end)}…`
 }
