@@ -193,7 +193,7 @@ test('recording a meeting: attendance and views, the next review from the cadenc
   answers[`views-${dana}`] = 'Mornings are the hardest part'
   // Someone else saved the meeting first: a clear error, and the input is kept.
   const stale = await leadAgent.post(url, { ...answers, version: String(Number(version) + 5) })
-  assert.equal(stale.statusCode, 400)
+  assert.equal(stale.statusCode, 409)
   assert.match(text(stale.body), /Someone else changed this meeting while you were recording it/)
   assert.equal(textareaValue(stale.body, `views-${dana}`), 'Mornings are the hardest part')
 
@@ -252,6 +252,9 @@ test('cancelling a meeting needs a reason', async () => {
   const empty = await leadAgent.post(`${url}/cancel`, { version, reason: ' ' })
   assert.equal(empty.statusCode, 400)
   assert.deepEqual(errorSummary(empty.body), [{ href: '#reason', text: 'Enter the reason for cancelling the meeting' }])
+  const stale = await leadAgent.post(`${url}/cancel`, { version: String(Number(version) + 1), reason: 'Dana is unwell' })
+  assert.equal(stale.statusCode, 409)
+  assert.equal(textareaValue(stale.body, 'reason'), 'Dana is unwell')
   const done = await leadAgent.post(`${url}/cancel`, { version, reason: 'Dana is unwell; to be rearranged' })
   assert.equal(done.statusCode, 303)
   assert.equal(done.headers.location, `/involvements/${f.id}/meetings?cancelled=1`)
@@ -285,7 +288,7 @@ test('the next review date: the cadence in words, a new date with a required rea
   assert.deepEqual(errorSummary(past.body), [{ href: '#date-day', text: 'Next review date must be today or in the future' }])
 
   const stale = await leadAgent.post(url, { version: String(before.version + 1), ...dateFields(target), reason: 'School holidays' })
-  assert.equal(stale.statusCode, 400)
+  assert.equal(stale.statusCode, 409)
   assert.match(text(stale.body), /Someone else changed this family’s early help/)
   assert.equal(textareaValue(stale.body, 'reason'), 'School holidays')
 

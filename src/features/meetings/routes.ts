@@ -9,7 +9,7 @@ import { pageNumber, paginationParams, rangeText } from '../../platform/http/pag
 import { CASEWORK_ROLES, requireNeed } from '../involvements/access.ts'
 import { listOf, readReason, readReviewDateForm, readScheduleForm, SCHEDULE_IDS, versionOf, type Body } from './forms.ts'
 import { MEETING_KINDS, MEETING_STATUSES } from './rules.ts'
-import { cancelMeeting, changeReviewDate, meetingPage, meetingsList, recordMeeting, reviewDatePage, scheduleForm, scheduleMeeting } from './service.ts'
+import { cancelMeeting, changeReviewDate, meetingPage, meetingsList, recordMeeting, reviewDatePage, scheduleForm, scheduleMeeting, type Result } from './service.ts'
 
 const VIEWS = 'features/meetings/views'
 
@@ -73,7 +73,7 @@ export async function meetingsRoutes(app: FastifyInstance, { db }: { db: Databas
     const answers = typedValues(body)
     const result = await recordMeeting(db, actorOf(request), id, meetingId, { version: versionOf(body), answers }, new Date())
     if (!result.ok) {
-      reply.code(400)
+      reply.code(result.conflict ? 409 : 400)
       return renderMeeting(request, reply, { values: answers, ...errorsToSummary(result.errors, { form: 'record' }) })
     }
     return reply.redirect(`/involvements/${id}/plans/${result.planNumber}`, 303)
@@ -85,9 +85,9 @@ export async function meetingsRoutes(app: FastifyInstance, { db }: { db: Databas
     await requireNeed(db, actorOf(request), id, 'manage')
     const body = bodyOf(request)
     const reason = readReason(body, 'for cancelling the meeting')
-    const result = reason.error ? { ok: false as const, errors: { reason: reason.error } } : await cancelMeeting(db, actorOf(request), id, meetingId, { version: versionOf(body), reason: reason.reason }, new Date())
+    const result: Result<object> = reason.error ? { ok: false, errors: { reason: reason.error } } : await cancelMeeting(db, actorOf(request), id, meetingId, { version: versionOf(body), reason: reason.reason }, new Date())
     if (!result.ok) {
-      reply.code(400)
+      reply.code(result.conflict ? 409 : 400)
       return renderMeeting(request, reply, { cancelValues: typedValues(body), ...errorsToSummary(result.errors, { reason: 'reason' }) })
     }
     return reply.redirect(`/involvements/${id}/meetings?cancelled=1`, 303)
@@ -111,9 +111,9 @@ export async function meetingsRoutes(app: FastifyInstance, { db }: { db: Databas
     const body = bodyOf(request)
     const now = new Date()
     const form = readReviewDateForm(body, localDateOf(now))
-    const result = form.ok ? await changeReviewDate(db, actorOf(request), id, { date: form.date, reason: form.reason, version: versionOf(body) }, now) : form
+    const result: Result<object> = form.ok ? await changeReviewDate(db, actorOf(request), id, { date: form.date, reason: form.reason, version: versionOf(body) }, now) : form
     if (!result.ok) {
-      reply.code(400)
+      reply.code(result.conflict ? 409 : 400)
       return renderReviewDate(request, reply, { values: typedValues(body), ...errorsToSummary(result.errors, { date: 'date-day' }) })
     }
     return reply.redirect(`/involvements/${id}?done=review-date`, 303)

@@ -16,7 +16,8 @@ import { reviewDateAfterMeeting } from './review-rules.ts'
 import { kindsAllowed, localTimeOf, MEETING_KINDS } from './rules.ts'
 
 export type Errors = Record<string, string>
-export type Result<T> = ({ ok: true } & T) | { ok: false; errors: Errors }
+/** A change's outcome: done, or refused with errors; `conflict` when someone else changed the record first (409). */
+export type Result<T> = ({ ok: true } & T) | { ok: false; errors: Errors; conflict?: true }
 
 type Involvement = LoadedInvolvement['involvement']
 
@@ -262,7 +263,7 @@ export async function recordMeeting(
       .where('status', '=', 'scheduled')
       .returning('id')
       .executeTakeFirst()
-    if (!updated) return { ok: false, errors: { form: STALE } }
+    if (!updated) return { ok: false, errors: { form: STALE }, conflict: true }
 
     let nextReview: string | undefined
     let current: Involvement = involvement
@@ -319,7 +320,7 @@ export async function cancelMeeting(db: Database, actor: Actor, involvementId: s
       .where('status', '=', 'scheduled')
       .returning('id')
       .executeTakeFirst()
-    if (!updated) return { ok: false, errors: { reason: STALE.replace('recording', 'cancelling') } }
+    if (!updated) return { ok: false, errors: { reason: STALE.replace('recording', 'cancelling') }, conflict: true }
     await recordChronology(trx, actor, involvementId, {
       kind: 'meeting',
       summary: `${MEETING_KINDS[meeting.kind]} Team Around the Family meeting of ${formatDateTime(meeting.scheduled_at)} cancelled`,
@@ -364,7 +365,7 @@ export async function changeReviewDate(
       .where('version', '=', input.version)
       .returning('id')
       .executeTakeFirst()
-    if (!updated) return { ok: false, errors: { date: 'Someone else changed this family’s early help while you were changing the date. Check the date again, then save.' } }
+    if (!updated) return { ok: false, errors: { date: 'Someone else changed this family’s early help while you were changing the date. Check the date again, then save.' }, conflict: true }
     const from = involvement.next_review_on
     await recordChronology(trx, actor, involvementId, {
       kind: 'review',

@@ -16,6 +16,9 @@ import { frameworkById } from '../../frameworks/index.ts'
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/
 const text = (max: number) => z.string().max(max).default('')
+
+/** The longest "What are we worried about?" a plan holds. */
+export const WORRIES_MAX = 10000
 const yesNo = z.enum(['yes', 'no']).nullable().default(null)
 const isoDate = z.string().regex(DATE).nullable().default(null)
 
@@ -43,7 +46,8 @@ export function nextStepText(tenantId: string): Record<NextStep, string> {
 
 export const familyMemberSchema = z.object({
   personId: z.string().max(64).nullable().default(null),
-  name: text(200),
+  // A first and a last name of up to 100 characters each, as a meeting records them.
+  name: text(201),
   relationship: text(100),
   attended: yesNo,
   viewsGained: yesNo,
@@ -53,7 +57,8 @@ export type FamilyMember = z.output<typeof familyMemberSchema>
 
 export const practitionerSchema = z.object({
   name: text(200),
-  role: text(200),
+  // "Role, organisation", as a meeting records a member of the team (100 and 200 characters).
+  role: text(302),
   contact: text(300),
   attended: yesNo,
   reportProvided: yesNo,
@@ -95,7 +100,7 @@ export const planContentSchema = z.object({
   /** Other people who support our family. */
   otherSupport: text(5000),
   /** What are we worried about? Why an early help plan would help, with the family's views. */
-  worries: text(10000),
+  worries: text(WORRIES_MAX),
   /** What is going well, who supports the family and what that looks like, and the family's views. */
   goingWell: text(10000),
   /** What needs to change to make things better or safer for the children. */

@@ -160,7 +160,7 @@ const meetingAndFamily: SectionForm = {
       .filter(({ row }) => !row.remove && (row.name.trim() || row.relationship.trim() || row.ethnicity.trim() || row.attended || row.viewsGained))
     for (const { row, i } of members) {
       if (!row.name.trim()) e.add(`members-${i}-name`, `Enter the name of family member ${i + 1}`)
-      e.tooLong(`members-${i}-name`, row.name, 200, 'Name')
+      e.tooLong(`members-${i}-name`, row.name, 201, 'Name')
       e.tooLong(`members-${i}-relationship`, row.relationship, 100, 'Relationship')
       e.tooLong(`members-${i}-ethnicity`, row.ethnicity, 100, 'Ethnicity')
     }
@@ -223,7 +223,7 @@ const practitioners: SectionForm = {
       if (!row.name.trim()) e.add(`practitioners-${i}-name`, `Enter the name of practitioner ${i + 1}`)
       if (!row.role.trim()) e.add(`practitioners-${i}-role`, `Enter the role of ${row.name.trim() || `practitioner ${i + 1}`}`)
       e.tooLong(`practitioners-${i}-name`, row.name, 200, 'Name')
-      e.tooLong(`practitioners-${i}-role`, row.role, 200, 'Role')
+      e.tooLong(`practitioners-${i}-role`, row.role, 302, 'Role')
       e.tooLong(`practitioners-${i}-contact`, row.contact, 300, 'Contact details')
     }
     return e.result({

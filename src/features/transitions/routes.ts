@@ -20,6 +20,7 @@ import {
   stepDownPage,
   stepUp,
   stepUpPage,
+  type ChangeResult,
 } from './service.ts'
 
 const VIEWS = 'features/transitions/views'
@@ -131,9 +132,9 @@ export async function transitionsRoutes(app: FastifyInstance, { db }: { db: Data
     const body = bodyOf(request)
     const page = await stepDownPage(db, actor, id)
     const read = readStepDown(body, page.involvement.level, localDateOf(new Date()))
-    const result = read.ok ? await stepDown(db, actor, id, { ...read.value, version: formVersion(body.version) }, new Date()) : read
+    const result: ChangeResult = read.ok ? await stepDown(db, actor, id, { ...read.value, version: formVersion(body.version) }, new Date()) : read
     if (!result.ok) {
-      reply.code(400)
+      reply.code(result.conflict ? 409 : 400)
       return renderStepDown(request, reply, typedValues(body), result.errors, read.ok ? { toLevel: 'toLevel' } : read.ids)
     }
     return reply.redirect(`/involvements/${id}?done=stepped-down`, 303)
@@ -188,9 +189,9 @@ export async function transitionsRoutes(app: FastifyInstance, { db }: { db: Data
     const page = await closurePage(db, actor, id)
     if (page.involvement.status === 'closing') throw new ReadOnlyError(`/involvements/${id}/close`, 'This family’s closure is already waiting for a manager’s sign-off')
     const read = readClosure(body, frameworkOf(actor))
-    const result = read.ok ? await requestClosure(db, actor, id, { ...read.value, version: formVersion(body.version) }, new Date()) : read
+    const result: ChangeResult = read.ok ? await requestClosure(db, actor, id, { ...read.value, version: formVersion(body.version) }, new Date()) : read
     if (!result.ok) {
-      reply.code(400)
+      reply.code(result.conflict ? 409 : 400)
       const values = { ...typedValues(body), outcomes: list(body.outcomes) }
       return renderClose(request, reply, values, result.errors, read.ok ? { reason: 'reason' } : read.ids)
     }
@@ -229,11 +230,11 @@ export async function transitionsRoutes(app: FastifyInstance, { db }: { db: Data
     // The relationship first (a practitioner hears 404), then the form.
     await closurePage(db, actor, id, 'sign-off')
     const version = formVersion(body.version)
-    const result = Object.keys(errors).length
-      ? { ok: false as const, errors }
+    const result: ChangeResult = Object.keys(errors).length
+      ? { ok: false, errors }
       : await signOffClosure(db, actor, id, decision === 'approve' ? { version, decision: 'approve' } : { version, decision: 'return', returnReason }, new Date())
     if (!result.ok) {
-      reply.code(400)
+      reply.code(result.conflict ? 409 : 400)
       return renderSignOff(request, reply, typedValues(body), result.errors)
     }
     return reply.redirect(`/involvements/${id}?done=${decision === 'approve' ? 'closed' : 'closure-returned'}`, 303)

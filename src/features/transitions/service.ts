@@ -39,7 +39,8 @@ export function levelText(framework: Framework, level: number): string {
   return name ? `level ${level} (${name})` : `level ${level}`
 }
 
-export type ChangeResult = { ok: true } | { ok: false; errors: Record<string, string> }
+/** A change's outcome; `conflict` when someone else changed the family's early help first (409). */
+export type ChangeResult = { ok: true } | { ok: false; errors: Record<string, string>; conflict?: true }
 
 const STALE = 'Someone else changed this family’s early help while you were on this page. Check the details, then try again.'
 const CLOSING = 'This family’s closure is waiting for a manager’s sign-off, so it cannot be changed until the manager signs it off or returns it'
@@ -273,7 +274,7 @@ export async function stepDown(db: Database, actor: Actor, involvementId: string
     if (!stepDownTargets(involvement.level).includes(input.toLevel)) return { ok: false, errors: { toLevel: 'Select the level the family is stepping down to' } }
     const newLead = input.leadEmail ? await activePractitioner(trx, { email: input.leadEmail }) : undefined
     if (input.leadEmail && !newLead) return { ok: false, errors: { leadEmail: `There is no active practitioner at ${framework.shortName} with the email address ${input.leadEmail}` } }
-    if (!(await claim(trx, involvement, input.version, now))) return { ok: false, errors: { toLevel: STALE } }
+    if (!(await claim(trx, involvement, input.version, now))) return { ok: false, errors: { toLevel: STALE }, conflict: true }
     const fromLevel = involvement.level
     await changeLevel(trx, actor, involvement, { toLevel: input.toLevel, reason: input.reason, route: 'step-down' }, now)
     if (newLead && newLead.id !== involvement.lead_account_id) {
@@ -403,7 +404,7 @@ export async function requestClosure(db: Database, actor: Actor, involvementId: 
       .where('status', '=', 'open')
       .returning('id')
       .executeTakeFirst()
-    if (!updated) return { ok: false, errors: { reason: STALE } }
+    if (!updated) return { ok: false, errors: { reason: STALE }, conflict: true }
     const reason = CLOSURE_REASONS[closure.reason]
     if (signOff) {
       await recordChronology(trx, actor, involvementId, { kind: 'closure', summary: `Closure asked for, waiting for a manager’s sign-off: ${reason}`, detail: closure.summary, occurredAt: now })
@@ -433,7 +434,7 @@ export async function signOffClosure(db: Database, actor: Actor, involvementId: 
         .where('status', '=', 'closing')
         .returning('id')
         .executeTakeFirst()
-      if (!updated) return { ok: false, errors: { decision: STALE } }
+      if (!updated) return { ok: false, errors: { decision: STALE }, conflict: true }
       await recordChronology(trx, actor, involvementId, {
         kind: 'closure',
         summary: `Early help closed, signed off by a manager: ${CLOSURE_REASONS[closure.reason] ?? closure.reason}`,
@@ -452,7 +453,7 @@ export async function signOffClosure(db: Database, actor: Actor, involvementId: 
       .where('status', '=', 'closing')
       .returning('id')
       .executeTakeFirst()
-    if (!updated) return { ok: false, errors: { decision: STALE } }
+    if (!updated) return { ok: false, errors: { decision: STALE }, conflict: true }
     await recordChronology(trx, actor, involvementId, { kind: 'closure', summary: 'Closure returned by a manager without sign-off', detail: input.returnReason, significant: true, occurredAt: now })
     await recordAudit(trx, auditBy(actor, { action: 'closure-returned', recordType: 'involvement', recordId: involvementId }))
     return { ok: true }

@@ -223,7 +223,7 @@ test('essex: stepping down keeps the Lead Professional when none is named, on Es
   const form = { version: old, reason: 'Progress made.', ...dateFields('handover'), notes: 'Carry on.' }
   assert.equal((await agent.post(`/involvements/${social.id}/step-down`, { ...form, toLevel: '3' })).statusCode, 303)
   const stale = await agent.post(`/involvements/${social.id}/step-down`, { ...form, toLevel: '2' })
-  assert.equal(stale.statusCode, 400)
+  assert.equal(stale.statusCode, 409)
   assert.match(errorSummary(stale.body)[0]?.text ?? '', /Someone else changed this family’s early help/)
   assert.equal((await involvement(social.id)).level, 3)
 })
