@@ -238,10 +238,17 @@ test('schema rejects a clock without a unit, or in an unknown unit', () => {
 test('each authority states how long every type of record is kept, as local configuration with a note', () => {
   for (const f of loadFrameworks()) {
     const byType = Object.fromEntries(f.retention.rules.map((r) => [r.recordType, r]))
-    assert.deepEqual(Object.keys(byType).sort(), ['consultation', 'draft-request', 'involvement', 'request-not-progressed'])
+    const period = (type: string) => {
+      const rule = byType[type]!
+      return rule.rule === 'days-after-final' ? { days: rule.days } : { years: rule.years }
+    }
+    assert.deepEqual(Object.keys(byType).sort(), ['consultation', 'draft-request', 'involvement', 'notification', 'request-not-progressed'])
     assert.deepEqual([byType.involvement!.rule, byType.involvement!.action], ['youngest-child-25', 'anonymise'])
-    assert.deepEqual([byType['request-not-progressed']!.rule, byType['request-not-progressed']!.years, byType['request-not-progressed']!.action], ['years-after-decision', 6, 'delete'])
-    assert.deepEqual([byType.consultation!.years, byType['draft-request']!.years], [6, 1])
+    assert.deepEqual([byType['request-not-progressed']!.rule, period('request-not-progressed'), byType['request-not-progressed']!.action], ['years-after-decision', { years: 6 }, 'delete'])
+    assert.deepEqual([period('consultation'), period('draft-request')], [{ years: 6 }, { years: 1 }])
+    // Emails sent: the council's own data-minimisation choice for delivery records.
+    assert.deepEqual([byType.notification!.rule, period('notification'), byType.notification!.action], ['days-after-final', { days: 90 }, 'delete'])
+    assert.match(byType.notification!.note ?? '', /data-minimisation choice for delivery records/)
     assert.ok(f.retention.rules.every((r) => r.source === 'local configuration' && r.note), `${f.id}: the seeds state no periods, so each says so`)
     assert.equal(f.retention.graceDays.value, 7)
   }
@@ -273,4 +280,44 @@ test('schema rejects retention rules that are missing, repeated, or that cannot 
   const noGrace = raw('southend')
   delete (noGrace.retention as Record<string, unknown>).graceDays
   assert.ok(issuesOf(noGrace).some((i) => i.startsWith('retention.graceDays: ')))
+})
+
+test('schema: emails sent are kept a number of days after they became final, and only they count in days', () => {
+  const notificationRule = (doc: Record<string, unknown>) => (doc.retention as { rules: Record<string, unknown>[] }).rules.find((r) => r.recordType === 'notification')!
+
+  const noRule = raw('essex')
+  const retention = noRule.retention as { rules: Record<string, unknown>[] }
+  retention.rules = retention.rules.filter((r) => r.recordType !== 'notification')
+  assert.ok(issuesOf(noRule).some((i) => i === 'retention.rules: retention must have exactly one rule for notification (found 0)'))
+
+  const inYears = raw('essex')
+  delete notificationRule(inYears).days
+  notificationRule(inYears).years = 1
+  assert.ok(issuesOf(inYears).some((i) => i === 'retention.rules.4: rule "days-after-final" counts in days: give "days", not "years"'))
+
+  for (const days of [0, 3651, 1.5, '90']) {
+    const wrong = raw('southend')
+    notificationRule(wrong).days = days
+    assert.deepEqual(issuesOf(wrong), ['retention.rules.4.days: days must be a whole number from 1 to 3650'], `days ${String(days)}`)
+  }
+
+  const yearsRule = raw('essex')
+  notificationRule(yearsRule).rule = 'years-after-created'
+  assert.ok(issuesOf(yearsRule).some((i) => i === 'retention.rules.4: rule "years-after-created" counts in years: give "years", not "days"'))
+  delete notificationRule(yearsRule).days
+  notificationRule(yearsRule).years = 1
+  assert.ok(issuesOf(yearsRule).some((i) => i.includes('cannot apply to notification: use one of days-after-final')))
+
+  const daysElsewhere = raw('essex')
+  const draft = (daysElsewhere.retention as { rules: Record<string, unknown>[] }).rules.find((r) => r.recordType === 'draft-request')!
+  draft.days = 30
+  assert.ok(issuesOf(daysElsewhere).some((i) => i === 'retention.rules.3: rule "years-after-created" counts in years: give "years", not "days"'))
+
+  const unknownRule = raw('essex')
+  notificationRule(unknownRule).rule = 'weeks-after-sent'
+  assert.ok(issuesOf(unknownRule).some((i) => i.startsWith('retention.rules.4.rule: rule must be one of ') && i.includes('days-after-final')))
+
+  const anonymised = raw('essex')
+  notificationRule(anonymised).action = 'anonymise'
+  assert.ok(issuesOf(anonymised).some((i) => i.includes('only an involvement can be anonymised')))
 })

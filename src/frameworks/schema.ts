@@ -347,9 +347,14 @@ const workingCalendar = z
     }
   })
 
-export const RETENTION_RECORD_TYPES = ['involvement', 'request-not-progressed', 'consultation', 'draft-request'] as const
-export const RETENTION_RULES = ['youngest-child-25', 'years-after-closure', 'years-after-decision', 'years-after-created'] as const
+export const RETENTION_RECORD_TYPES = ['involvement', 'request-not-progressed', 'consultation', 'draft-request', 'notification'] as const
+/** Rules that count in years from a date of the record. */
+export const RETENTION_YEARS_RULES = ['youngest-child-25', 'years-after-closure', 'years-after-decision', 'years-after-created'] as const
+/** Rules that count in days: short-lived records such as the messages the system sent. */
+export const RETENTION_DAYS_RULES = ['days-after-final'] as const
+export const RETENTION_RULES = [...RETENTION_YEARS_RULES, ...RETENTION_DAYS_RULES] as const
 export const RETENTION_ACTIONS = ['delete', 'anonymise'] as const
+export const RETENTION_MAX_DAYS = 3650
 
 /** Which rules can apply to which record: each needs the date it counts from. */
 export const RULES_FOR_RECORD_TYPE: Record<(typeof RETENTION_RECORD_TYPES)[number], readonly (typeof RETENTION_RULES)[number][]> = {
@@ -357,24 +362,45 @@ export const RULES_FOR_RECORD_TYPE: Record<(typeof RETENTION_RECORD_TYPES)[numbe
   'request-not-progressed': ['years-after-decision', 'years-after-created'],
   consultation: ['years-after-created'],
   'draft-request': ['years-after-created'],
+  notification: ['days-after-final'],
 }
+
+const retentionCommon = {
+  recordType: z.enum(RETENTION_RECORD_TYPES, { message: `recordType must be one of ${RETENTION_RECORD_TYPES.join(', ')}` }),
+  action: z.enum(RETENTION_ACTIONS, { message: `action must be one of ${RETENTION_ACTIONS.join(', ')}` }),
+  source: settingSource,
+  note: text.optional(),
+}
+
+/** A whole number in a range, with one message for every way of missing it. */
+const period = (name: 'years' | 'days', max: number) => {
+  const message = `${name} must be a whole number from 1 to ${max}`
+  return z.number({ message }).int({ message }).min(1, { message }).max(max, { message })
+}
+
+/** The period of the other kind of rule, given by mistake, is named in the message: "counts in days". */
+const wrongPeriod = (use: 'years' | 'days', other: 'years' | 'days') => (issue: { code?: string; keys?: readonly string[]; input?: unknown }) => {
+  if (issue.code !== 'unrecognized_keys' || !issue.keys?.includes(other)) return undefined
+  const rule = (issue.input as { rule?: unknown } | undefined)?.rule
+  return `rule "${String(rule)}" counts in ${use}: give "${use}", not "${other}"`
+}
+
+const yearsRule = z.strictObject({ ...retentionCommon, rule: z.enum(RETENTION_YEARS_RULES), years: period('years', 100) }, { error: wrongPeriod('years', 'days') })
+const daysRule = z.strictObject({ ...retentionCommon, rule: z.enum(RETENTION_DAYS_RULES), days: period('days', RETENTION_MAX_DAYS) }, { error: wrongPeriod('days', 'years') })
 
 /**
  * How long one type of record is kept, and what happens then:
  * - `youngest-child-25`: until the youngest child's 25th birthday, once the involvement is closed;
  *   `years` counts from closure when a child's date of birth is not known (and no child at all);
- * - `years-after-closure`, `years-after-decision`, `years-after-created`: `years` after that date.
+ * - `years-after-closure`, `years-after-decision`, `years-after-created`: `years` after that date;
+ * - `days-after-final`: `days` after a message reached a final state (sent, or given up as failed);
+ *   a message still queued or being sent is never due.
  * `anonymise` keeps the record for counting (reference, level, dates, outcome codes) and removes
  * names, dates of birth and free text; only an involvement can be anonymised.
  */
 const retentionRule = z
-  .strictObject({
-    recordType: z.enum(RETENTION_RECORD_TYPES, { message: `recordType must be one of ${RETENTION_RECORD_TYPES.join(', ')}` }),
-    rule: z.enum(RETENTION_RULES, { message: `rule must be one of ${RETENTION_RULES.join(', ')}` }),
-    years: z.number().int().min(1).max(100),
-    action: z.enum(RETENTION_ACTIONS, { message: `action must be one of ${RETENTION_ACTIONS.join(', ')}` }),
-    source: settingSource,
-    note: text.optional(),
+  .discriminatedUnion('rule', [yearsRule, daysRule], {
+    error: (issue) => (issue.code === 'invalid_union' ? `rule must be one of ${RETENTION_RULES.join(', ')}` : undefined),
   })
   .superRefine((r, ctx) => {
     if (!RULES_FOR_RECORD_TYPE[r.recordType].includes(r.rule)) {

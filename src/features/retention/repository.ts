@@ -23,8 +23,9 @@ const ukDay = (column: string) => sql<string>`((${sql.ref(column)} at time zone 
  * The instant before which a date must fall for `years` after it to have passed by `today`, with
  * a margin of two days (29 February, months of different lengths): the pure rules decide exactly.
  */
-function looseCutoff(today: string, years: number): string {
-  return addYears(addDays(today, 2), -years)
+function looseCutoff(today: string, rule: RetentionRuleSetting): string {
+  if (rule.rule === 'days-after-final') throw new Error(`rule ${rule.rule} counts in days, not years`)
+  return addYears(addDays(today, 2), -rule.years)
 }
 const ukMidnight = (date: string) => sql<Date>`(${date}::date::timestamp at time zone 'Europe/London')`
 
@@ -53,13 +54,13 @@ export async function involvementCandidates(db: Kysely<DB>, tenantId: string, ru
   if (rule.rule === 'youngest-child-25') {
     // Due once the youngest known child is 25; the fallback after closure is checked by the rules.
     const born = addYears(addDays(today, 2), -25)
-    const closedBefore = ukMidnight(looseCutoff(today, rule.years))
+    const closedBefore = ukMidnight(looseCutoff(today, rule))
     query = query.where('i.closed_at', '<', ukMidnight(addDays(today, 2))).having(
       sql<boolean>`max(p.date_of_birth) < ${born}::date
         or ((max(p.date_of_birth) is null or bool_or(p.id is not null and p.date_of_birth is null)) and i.closed_at < ${closedBefore})`,
     )
   } else {
-    query = query.where('i.closed_at', '<', ukMidnight(looseCutoff(today, rule.years)))
+    query = query.where('i.closed_at', '<', ukMidnight(looseCutoff(today, rule)))
   }
   const rows = await query.execute()
   return rows.map((r) => ({
@@ -78,7 +79,7 @@ export async function involvementCandidates(db: Kysely<DB>, tenantId: string, ru
  * one (those stay with the family's records), and no change of level refers to them.
  */
 export async function requestNotProgressedCandidates(db: Kysely<DB>, tenantId: string, rule: RetentionRuleSetting, today: string): Promise<Candidate[]> {
-  const cutoff = ukMidnight(looseCutoff(today, rule.years))
+  const cutoff = ukMidnight(looseCutoff(today, rule))
   const rows = await db
     .selectFrom('requests as r')
     .select(['r.id', 'r.reference', ukDay('r.created_at').as('createdOn'), ukDay('r.decided_at').as('decidedOn'), heldBy('r.id').as('held')])
@@ -109,7 +110,7 @@ export async function draftRequestCandidates(db: Kysely<DB>, tenantId: string, r
     .select(['r.id', 'r.reference', ukDay('r.created_at').as('createdOn'), heldBy('r.id').as('held')])
     .where('r.tenant_id', '=', tenantId)
     .where('r.status', '=', 'draft')
-    .where('r.created_at', '<', ukMidnight(looseCutoff(today, rule.years)))
+    .where('r.created_at', '<', ukMidnight(looseCutoff(today, rule)))
     .execute()
   return rows.map((r) => ({ recordType: 'draft-request' as const, id: r.id, reference: r.reference, createdOn: r.createdOn, held: r.held }))
 }
@@ -119,9 +120,50 @@ export async function consultationCandidates(db: Kysely<DB>, tenantId: string, r
     .selectFrom('consultations as c')
     .select(['c.id', ukDay('c.recorded_at').as('createdOn')])
     .where('c.tenant_id', '=', tenantId)
-    .where('c.recorded_at', '<', ukMidnight(looseCutoff(today, rule.years)))
+    .where('c.recorded_at', '<', ukMidnight(looseCutoff(today, rule)))
     .execute()
   return rows.map((r) => ({ recordType: 'consultation' as const, id: r.id, reference: null, createdOn: r.createdOn, held: false }))
+}
+
+/**
+ * What the outbox's final states are, written out (not a parameter) so the planner matches the
+ * partial index notifications_retention, whose predicate says the same.
+ */
+export const FINAL_NOTIFICATION = sql<boolean>`n.status in ('sent', 'sent-demonstration', 'failed')`
+
+/**
+ * Whether a message is about a record under a legal hold: the record its event key names
+ * (`request:<id>:…`, `involvement:<id>:…`) is held, or covered by a hold on its family or request
+ * (database functions notification_subject and legal_hold_subjects, migration 2026-11-24T1940).
+ * The held records are read once for the statement (an array, so an init plan), not once a row.
+ */
+export const NOTIFICATION_HELD = sql<boolean>`coalesce(notification_subject(n.event_key) = any(array(select legal_hold_subjects())), false)`
+
+/**
+ * Messages in a final state (sent, or given up as failed) that could be due: the date each became
+ * final (when it was sent; when it was queued, for one never delivered), and the reference of the
+ * request or family it was about, if any. Queued and sending messages are never read.
+ */
+export async function notificationCandidates(db: Kysely<DB>, tenantId: string, rule: RetentionRuleSetting, today: string): Promise<Candidate[]> {
+  if (rule.rule !== 'days-after-final') return []
+  // Due once `days` after the day it became final: became final before the UK midnight that starts the day after.
+  const cutoff = ukMidnight(addDays(today, 1 - rule.days))
+  // The messages first, through the index, each with the id its event key names; then that
+  // record's reference. Materialised, so the joins compare ids (which row-level security lets the
+  // planner look up by primary key) rather than an expression over the event key.
+  const rows = await sql<{ id: string; reference: string | null; createdOn: string; finalOn: string; held: boolean }>`
+    with final as materialized (
+      select n.id, n.created_at, coalesce(n.sent_at, n.created_at) as final_at, notification_subject(n.event_key) as subject
+        from notifications n
+       where n.tenant_id = ${tenantId}
+         and ${FINAL_NOTIFICATION}
+         and coalesce(n.sent_at, n.created_at) < ${cutoff})
+    select f.id, coalesce(r.reference, i.reference) as reference, ${ukDay('f.created_at')} as "createdOn", ${ukDay('f.final_at')} as "finalOn",
+           coalesce(f.subject = any(array(select legal_hold_subjects())), false) as held
+      from final f
+      left join requests r on r.id = f.subject
+      left join involvements i on i.id = f.subject`.execute(db)
+  return rows.rows.map((r) => ({ recordType: 'notification' as const, id: r.id, reference: r.reference, createdOn: r.createdOn, finalOn: r.finalOn, held: r.held }))
 }
 
 export interface ItemRow {

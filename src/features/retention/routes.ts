@@ -5,7 +5,7 @@ import { typedValues, validateForm } from '../../platform/http/forms.ts'
 import { idParam } from '../../platform/http/ids.ts'
 import { pageNumber, paginationParams, rangeText } from '../../platform/http/pagination.ts'
 import { liftHoldForm, placeHoldForm } from './forms.ts'
-import { RECORD_TYPE_SHORT, ruleShort } from './rules.ts'
+import { periodOf, RECORD_TYPE_SHORT, ruleShort } from './rules.ts'
 import { retentionSettings } from './sweep.ts'
 import { legalHold, legalHoldsPage, liftHold, placeHold, RETENTION_ROLES, retentionPage, rulesInWords, runReportNow } from './service.ts'
 
@@ -24,14 +24,14 @@ export async function retentionRoutes(app: FastifyInstance, { db }: { db: Databa
     const actor = actorOf(request)
     const page = pageNumber(query(request).page)
     const view = await retentionPage(db, actor, page)
-    const years = new Map(retentionSettings(actor.tenantId).rules.map((r) => [r.recordType, r.years]))
+    const periods = new Map(retentionSettings(actor.tenantId).rules.map((r) => [r.recordType, periodOf(r)]))
     return reply.viewAsync(`${VIEWS}/retention.njk`, {
       ...rulesInWords(actor.tenantId),
       report: view.report,
       items: view.items.map((item) => ({
         ...item,
         typeText: RECORD_TYPE_SHORT[item.record_type],
-        why: ruleShort(item.rule as Parameters<typeof ruleShort>[0], years.get(item.record_type) ?? 0),
+        why: ruleShort(item.rule as Parameters<typeof ruleShort>[0], periods.get(item.record_type) ?? 0),
       })),
       history: view.history,
       range: rangeText(page, view.items.length, view.total, 'records'),

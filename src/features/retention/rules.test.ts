@@ -2,13 +2,14 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { frameworkById } from '../../frameworks/index.ts'
 import type { RetentionRuleSetting } from '../../frameworks/schema.ts'
-import { addDays, addYears, due, ruleInWords, ukDate, type RetentionRecord } from './rules.ts'
+import { addDays, addYears, due, periodOf, ruleInWords, ruleShort, ukDate, type RetentionRecord } from './rules.ts'
 
 const rules: RetentionRuleSetting[] = [
   { recordType: 'involvement', rule: 'youngest-child-25', years: 25, action: 'anonymise', source: 'local configuration' },
   { recordType: 'request-not-progressed', rule: 'years-after-decision', years: 6, action: 'delete', source: 'local configuration' },
   { recordType: 'consultation', rule: 'years-after-created', years: 6, action: 'delete', source: 'local configuration' },
   { recordType: 'draft-request', rule: 'years-after-created', years: 1, action: 'delete', source: 'local configuration' },
+  { recordType: 'notification', rule: 'days-after-final', days: 90, action: 'delete', source: 'local configuration' },
 ]
 
 const family = (closedOn: string | null, childBirthDates: (string | null)[]): RetentionRecord => ({ recordType: 'involvement', createdOn: '2020-01-06', closedOn, childBirthDates })
@@ -93,6 +94,28 @@ test('a record type with no rule is never due, and other rules count from their 
   assert.equal(due({ recordType: 'request-not-progressed', createdOn: '2020-05-05', decidedOn: '2021-05-05' }, afterCreated, '2022-05-05').due, true)
 })
 
+test('an email sent goes 90 days after it became final; one queued or being sent is never due', () => {
+  // Sent on 10 January (or failed, counted from when it was queued): due on 10 April, not a day before.
+  const sent: RetentionRecord = { recordType: 'notification', createdOn: '2026-01-09', finalOn: '2026-01-10' }
+  assert.deepEqual({ ...due(sent, rules, '2026-04-09'), rule: undefined }, { due: false, action: 'delete', dueOn: '2026-04-10', rule: undefined })
+  const on = due(sent, rules, '2026-04-10')
+  assert.deepEqual([on.due, on.action, on.dueOn, on.rule?.rule], [true, 'delete', '2026-04-10', 'days-after-final'])
+  // Across the end of February in a leap year, and over a year.
+  assert.equal(due({ recordType: 'notification', createdOn: '2028-01-01', finalOn: '2028-01-01' }, rules, '2028-03-31').dueOn, '2028-03-31')
+  assert.equal(due({ recordType: 'notification', createdOn: '2027-01-01', finalOn: '2027-01-01' }, rules, '2027-04-01').dueOn, '2027-04-01')
+  assert.equal(due({ recordType: 'notification', createdOn: '2026-12-01', finalOn: '2026-12-01' }, rules, '2027-03-01').due, true)
+  // Queued or sending: no final date, never due however old.
+  const queued: RetentionRecord = { recordType: 'notification', createdOn: '2000-01-01', finalOn: null }
+  assert.deepEqual({ ...due(queued, rules, '2040-01-01'), rule: undefined }, { due: false, action: null, dueOn: null, rule: undefined })
+  assert.equal(due({ recordType: 'notification', createdOn: '2000-01-01' }, rules, '2040-01-01').due, false)
+  // The rule in words and in short.
+  const rule = rules.find((r) => r.recordType === 'notification')!
+  assert.equal(periodOf(rule), 90)
+  assert.equal(ruleInWords(rule), 'Kept for 90 days after it was sent, then deleted. One that could not be delivered goes 90 days after it was queued; one still waiting to be sent is kept.')
+  assert.equal(ruleShort('days-after-final', 1), '1 day after it was sent or failed')
+  assert.equal(ruleShort('days-after-final', 90), '90 days after it was sent or failed')
+})
+
 test('the UK date of an instant follows British Summer Time', () => {
   assert.equal(ukDate(new Date('2026-06-30T23:30:00Z')), '2026-07-01')
   assert.equal(ukDate(new Date('2026-12-31T23:30:00Z')), '2026-12-31')
@@ -106,5 +129,6 @@ test('both authorities’ rules read in plain words', () => {
     assert.match(words[0]!, /youngest child’s 25th birthday, then anonymised/)
     assert.match(words.join(' '), /Kept for 6 years after the decision, then deleted/)
     assert.match(words.join(' '), /Kept for 1 year after it was made, then deleted/)
+    assert.match(words.join(' '), /Kept for 90 days after it was sent, then deleted/)
   }
 })

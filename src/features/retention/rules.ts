@@ -17,6 +17,8 @@ export interface RetentionRecord {
   closedOn?: string | null
   /** Each child's date of birth, null where it is not known. */
   childBirthDates?: readonly (string | null)[]
+  /** When a message became final (sent, or given up as failed); null while it is queued or being sent. */
+  finalOn?: string | null
 }
 
 export interface Due {
@@ -79,6 +81,8 @@ export function dueOnUnder(record: RetentionRecord, rule: RetentionRuleSetting):
       return record.decidedOn ? addYears(record.decidedOn, rule.years) : null
     case 'years-after-created':
       return addYears(record.createdOn, rule.years)
+    case 'days-after-final':
+      return record.finalOn ? addDays(record.finalOn, rule.days) : null
   }
 }
 
@@ -103,6 +107,7 @@ export const RECORD_TYPE_NAMES: Record<RetentionRecordType, string> = {
   'request-not-progressed': 'A request for support that did not lead to early help',
   consultation: 'A Consultation Line call',
   'draft-request': 'A draft request for support that was never sent',
+  notification: 'An email the service sent',
 }
 
 export const RECORD_TYPE_SHORT: Record<RetentionRecordType, string> = {
@@ -110,9 +115,16 @@ export const RECORD_TYPE_SHORT: Record<RetentionRecordType, string> = {
   'request-not-progressed': 'Request not progressed',
   consultation: 'Consultation Line call',
   'draft-request': 'Draft request',
+  notification: 'Email sent',
 }
 
 const yearsText = (n: number) => (n === 1 ? '1 year' : `${n} years`)
+const daysText = (n: number) => (n === 1 ? '1 day' : `${n} days`)
+
+/** A rule's period: its years, or its days for a rule that counts in days. */
+export function periodOf(rule: RetentionRuleSetting): number {
+  return rule.rule === 'days-after-final' ? rule.days : rule.years
+}
 
 /** A rule in plain words: "Kept until the youngest child’s 25th birthday, then anonymised." */
 export function ruleInWords(rule: RetentionRuleSetting): string {
@@ -126,20 +138,24 @@ export function ruleInWords(rule: RetentionRuleSetting): string {
       return `Kept for ${yearsText(rule.years)} after the decision, ${then}.`
     case 'years-after-created':
       return `Kept for ${yearsText(rule.years)} after it was made, ${then}.`
+    case 'days-after-final':
+      return `Kept for ${daysText(rule.days)} after it was sent, ${then}. One that could not be delivered goes ${daysText(rule.days)} after it was queued; one still waiting to be sent is kept.`
   }
 }
 
-/** Why one item is due, in a few words: "Youngest child 25 on 3 March 2031". */
-export function ruleShort(rule: RetentionRuleSetting['rule'], years: number): string {
+/** Why one item is due, in a few words; `period` is the rule's years, or its days for a rule in days. */
+export function ruleShort(rule: RetentionRuleSetting['rule'], period: number): string {
   switch (rule) {
     case 'youngest-child-25':
       return 'Youngest child’s 25th birthday'
     case 'years-after-closure':
-      return `${yearsText(years)} after closure`
+      return `${yearsText(period)} after closure`
     case 'years-after-decision':
-      return `${yearsText(years)} after the decision`
+      return `${yearsText(period)} after the decision`
     case 'years-after-created':
-      return `${yearsText(years)} after it was made`
+      return `${yearsText(period)} after it was made`
+    case 'days-after-final':
+      return `${daysText(period)} after it was sent or failed`
   }
 }
 

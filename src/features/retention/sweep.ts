@@ -10,6 +10,9 @@ import {
   insertItems,
   involvementCandidates,
   latestRun,
+  NOTIFICATION_HELD,
+  notificationCandidates,
+  FINAL_NOTIFICATION,
   requestNotProgressedCandidates,
   type Candidate,
   type ItemRow,
@@ -32,6 +35,7 @@ const CANDIDATES: Record<RetentionRecordType, typeof involvementCandidates> = {
   'request-not-progressed': requestNotProgressedCandidates,
   consultation: consultationCandidates,
   'draft-request': draftRequestCandidates,
+  notification: notificationCandidates,
 }
 
 export type RetentionCounts = Partial<Record<RetentionRecordType, number>> & { total: number; held: number }
@@ -150,6 +154,8 @@ export async function applyDue(db: Database, tenantId: string, settings: Retenti
                     and not exists (select 1 from involvements inv where inv.request_id = r.id))
                when 'draft-request' then exists (select 1 from requests r where r.id = i.record_id and r.status = 'draft')
                when 'consultation' then exists (select 1 from consultations c where c.id = i.record_id)
+               when 'notification' then exists (
+                 select 1 from notifications n where n.id = i.record_id and ${FINAL_NOTIFICATION} and not ${NOTIFICATION_HELD})
                else false
              end
          and exists (
@@ -161,6 +167,7 @@ export async function applyDue(db: Database, tenantId: string, settings: Retenti
     const requests = idsOf(run.id, ['request-not-progressed', 'draft-request'])
     const families = idsOf(run.id, ['involvement'])
     const consultations = idsOf(run.id, ['consultation'])
+    const notifications = idsOf(run.id, ['notification'])
     const t = tenantId
 
     // Requests not progressed and drafts: deleted with what hangs from them (people and their matches cascade).
@@ -172,6 +179,10 @@ export async function applyDue(db: Database, tenantId: string, settings: Retenti
     await sql`delete from requests where tenant_id = ${t} and id in ${requests}`.execute(trx)
 
     await sql`delete from consultations where tenant_id = ${t} and id in ${consultations}`.execute(trx)
+
+    // Messages the service sent: deleted, address and personalisation with them. The database
+    // refuses the whole statement if any is about a record under a legal hold.
+    await sql`delete from notifications where tenant_id = ${t} and id in ${notifications}`.execute(trx)
 
     // Families: anonymised. What is kept: references, levels, dates, statuses, codes (closure
     // reason, outcomes achieved, scores, ethnicity, roles). What goes: names, dates of birth, free text.
@@ -214,7 +225,7 @@ export async function applyDue(db: Database, tenantId: string, settings: Retenti
       insert into audit_events (tenant_id, action, record_type, record_id, outcome, detail)
       select tenant_id,
              case action when 'delete' then 'retention-deleted' else 'retention-anonymised' end,
-             case record_type when 'involvement' then 'involvement' when 'consultation' then 'consultation' else 'request' end,
+             case record_type when 'involvement' then 'involvement' when 'consultation' then 'consultation' when 'notification' then 'notification' else 'request' end,
              record_id::text, 'success',
              jsonb_strip_nulls(jsonb_build_object('retentionType', record_type, 'reference', reference, 'rule', rule, 'dueOn', due_on::text, 'run', run_id::text))
         from retention_run_items where run_id = ${run.id}

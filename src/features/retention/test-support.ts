@@ -130,3 +130,36 @@ export async function closedFamily(
   }
   return { ...involvement, familyName }
 }
+
+/**
+ * A message in the outbox, in the state given: final ones with the times they were queued and
+ * (when sent) sent, queued and sending ones with the next attempt due.
+ */
+export async function outboxMessage(
+  ctx: TestContext,
+  tenantId: string,
+  options: { eventKey?: string; status: 'queued' | 'sending' | 'sent' | 'sent-demonstration' | 'failed'; createdAt: string; sentAt?: string },
+) {
+  const id = randomUUID()
+  const final = !['queued', 'sending'].includes(options.status)
+  await ctx.db.system
+    .insertInto('notifications')
+    .values({
+      id,
+      tenant_id: tenantId,
+      event_key: options.eventKey ?? `test:${id}:message`,
+      channel: 'email',
+      template: 'request-acknowledged',
+      recipient: `someone-${id.slice(0, 8)}@example.org`,
+      personalisation: JSON.stringify({ name: 'Pat Messagefamily', reference: 'X' }),
+      reference: id,
+      status: options.status,
+      attempts: final ? 1 : 0,
+      last_error: options.status === 'failed' ? 'GOV.UK Notify refused the address' : null,
+      next_attempt_at: final ? null : new Date(options.createdAt),
+      sent_at: options.sentAt ? new Date(options.sentAt) : null,
+      created_at: new Date(options.createdAt),
+    })
+    .execute()
+  return { id }
+}

@@ -667,7 +667,7 @@ export interface LegalHoldTable {
   lift_reason: string | null
 }
 
-export type RetentionRecordType = 'involvement' | 'request-not-progressed' | 'consultation' | 'draft-request'
+export type RetentionRecordType = 'involvement' | 'request-not-progressed' | 'consultation' | 'draft-request' | 'notification'
 
 /** One run of the retention sweep for one authority: a report of what is due, or applying it. */
 export interface RetentionRunTable {

@@ -10,6 +10,7 @@ import * as consentAndSharing from './2026-11-24T1900-consent-and-sharing.ts'
 import * as protectedDetails from './2026-11-24T1910-protected-details.ts'
 import * as retention from './2026-11-24T1920-retention.ts'
 import * as allocatedTeam from './2026-11-24T1930-allocated-team.ts'
+import * as notificationRetention from './2026-11-24T1940-notification-retention.ts'
 
 /**
  * Migrations are named by the date and time they were written, and listed here rather than read
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-24T1910-protected-details': protectedDetails,
   '2026-11-24T1920-retention': retention,
   '2026-11-24T1930-allocated-team': allocatedTeam,
+  '2026-11-24T1940-notification-retention': notificationRetention,
 }
 
 export const migrationProvider: MigrationProvider = {
