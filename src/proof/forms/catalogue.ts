@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { Agent } from '../../test/context.ts'
 import type { As, Fixtures } from './fixtures.ts'
 import { newNhsNumber } from './fixtures.ts'
@@ -77,6 +78,9 @@ export const isForm = (entry: CatalogueEntry): entry is FormEntry => 'target' in
 
 const CALLER = { familyNamed: 'yes', requestAdvised: 'no' }
 
+/** The family whose meetings POST /involvements/:id/meetings/:meetingId records (one per test file's app). */
+let recordedFamily: Promise<string> | undefined
+
 export const CATALOGUE: CatalogueEntry[] = [
   // Signing in and out.
   {
@@ -86,8 +90,25 @@ export const CATALOGUE: CatalogueEntry[] = [
     shows: () => undefined,
     notShown: { email: 'a sign-in is not saved', password: 'never shown' },
   },
-  { route: 'POST /sign-in/code', noTypedInput: 'reached only half signed in with two-step sign-in; covered by src/features/sign-in/mfa.test.ts' },
-  { route: 'POST /sign-in/set-up-mfa', noTypedInput: 'reached only half signed in when two-step sign-in is required; covered by src/features/sign-in/mfa.test.ts' },
+  {
+    route: 'POST /sign-in/code',
+    as: 'half_signed_in',
+    // A right code signs in, so the next case signs in again with the password of someone new.
+    consumes: true,
+    target: async (f, agent) => ({ post: '/sign-in/code', valid: { code: await f.halfSignedIn(agent) } }),
+    shows: () => undefined,
+    notShown: { code: 'a sign-in is not saved' },
+    notEchoed: { code: 'a one-time code is typed afresh' },
+  },
+  {
+    route: 'POST /sign-in/set-up-mfa',
+    as: 'setting_up_mfa',
+    consumes: true,
+    target: async (f, agent) => ({ post: '/sign-in/set-up-mfa', valid: { code: await f.settingUpMfa(agent) } }),
+    shows: () => undefined,
+    notShown: { code: 'a one-time code is not saved' },
+    notEchoed: { code: 'a one-time code is typed afresh' },
+  },
   { route: 'POST /sign-in/cancel', noTypedInput: 'a button: abandons a half-finished sign-in' },
   { route: 'POST /sign-out', noTypedInput: 'a button: signs out' },
   {
@@ -110,8 +131,10 @@ export const CATALOGUE: CatalogueEntry[] = [
   {
     route: 'POST /admin/accounts/new',
     as: 'administrator',
-    target: async () => ({ post: '/admin/accounts/new', valid: { email: `someone-${Date.now()}@essex.example` } }),
-    valid: { password: 'a long enough password' },
+    // An email address is taken once: each save gets a new one.
+    consumes: true,
+    target: async () => ({ post: '/admin/accounts/new', valid: { email: `someone-${randomUUID().slice(0, 8)}@essex.example` } }),
+    valid: { password: 'a long enough password', phone: '01632 960 001' },
     notShown: { email: 'an email address is unique: after the first save the same one is refused' },
   },
   { route: 'POST /admin/accounts/:id/:change', noTypedInput: 'a button: deactivates or reactivates an account' },
@@ -119,7 +142,8 @@ export const CATALOGUE: CatalogueEntry[] = [
     route: 'POST /admin/organisations/new',
     as: 'administrator',
     target: async () => ({ post: '/admin/organisations/new' }),
-    shows: () => undefined,
+    // The list of organisations is by name over many pages; the new account form offers every active one by name.
+    shows: () => '/admin/accounts/new',
   },
   { route: 'POST /admin/organisations/:id/:change', noTypedInput: 'a button: deactivates or reactivates an organisation' },
 
@@ -201,7 +225,8 @@ export const CATALOGUE: CatalogueEntry[] = [
     target: async () => ({ post: '/help/essex' }),
     valid: { email: 'family@example.org', phone: '07700 900 982', postcode: 'CM2 0JQ' },
     // One child, as most families asking have; the other five rows are left empty.
-    fixed: Object.fromEntries([2, 3, 4, 5, 6].flatMap((n) => ['givenName', 'familyName', 'dob-day', 'dob-month', 'dob-year'].map((f) => [`child${n}-${f}`, '']))),
+    // (A date field given as one empty value sends none of its day, month and year.)
+    fixed: Object.fromEntries([2, 3, 4, 5, 6].flatMap((n) => ['givenName', 'familyName', 'dob'].map((f) => [`child${n}-${f}`, '']))),
     shows: () => undefined,
   },
   {
@@ -217,11 +242,18 @@ export const CATALOGUE: CatalogueEntry[] = [
     as: 'practitioner',
     target: async () => ({ post: '/involvements/new' }),
   },
-  {
-    route: 'POST /involvements/:id/team',
-    as: 'practitioner',
-    target: async (f) => ({ post: `/involvements/${await f.involvement()}/team`, valid: { email: (await f.account('early_help_advisor')).email } }),
-  },
+  // Someone with an account, found by their email address (what else was typed is not used), or someone added by name.
+  ...(['an account', 'by name'] as const).map(
+    (variant): FormEntry => ({
+      route: 'POST /involvements/:id/team',
+      variant,
+      as: 'practitioner',
+      // A person joins a team once: each save gets a fresh family.
+      consumes: true,
+      target: async (f) => ({ post: `/involvements/${await f.involvement()}/team`, valid: { email: variant === 'by name' ? '' : (await f.colleague()).email } }),
+      ...(variant === 'an account' ? { saved: ['role'] } : {}),
+    }),
+  ),
   { route: 'POST /involvements/:id/team/:memberId/remove', noTypedInput: 'a button: removes a member of the Team Around the Family' },
   {
     route: 'POST /involvements/:id/lead-professional',
@@ -248,6 +280,7 @@ export const CATALOGUE: CatalogueEntry[] = [
     },
     valid: { time: '10:30' },
     normalise: (typed) => typed.toWellFormed().replaceAll('\0', '').replace(/\r\n/g, '\n').trim(),
+    notShown: { time: 'shown as a time of day (10:30am), however it was typed (10.30, 1030)' },
   },
   {
     route: 'POST /involvements/:id/review-date',
@@ -291,9 +324,10 @@ export const CATALOGUE: CatalogueEntry[] = [
     consumes: true,
     target: async (f) => {
       const id = await f.involvement()
-      return { post: `/involvements/${id}/step-down`, ids: { id } }
+      return { post: `/involvements/${id}/step-down`, ids: { id }, valid: { leadEmail: (await f.colleague()).email } }
     },
     shows: (t) => `/involvements/${t.ids?.id}/chronology`,
+    notShown: { leadEmail: 'the new lead is shown by name' },
   },
   {
     route: 'POST /involvements/:id/close',
@@ -346,17 +380,28 @@ export const CATALOGUE: CatalogueEntry[] = [
     shows: () => undefined,
   },
   { route: 'POST /involvements/:id/plans/:number/discard', noTypedInput: 'a button: discards a draft plan' },
-  { route: 'POST /involvements/:id/actions/:actionId', notCovered: 'needs an agreed plan with actions; the fixture (a whole plan agreed through the pages) is not built yet' },
+  {
+    route: 'POST /involvements/:id/actions/:actionId',
+    as: 'practitioner',
+    target: async (f) => {
+      const { involvement, actions } = await f.agreedPlan()
+      return { post: `/involvements/${involvement}/actions/${actions[0]}` }
+    },
+    // A status is a choice: nothing typed is saved, so the property is the safety of the reply.
+    shows: () => undefined,
+  },
   {
     route: 'POST /involvements/:id/meetings/:meetingId',
     as: 'practitioner',
     consumes: true,
+    // A meeting is recorded once: each save gets a new meeting, with the same family, whose people name the form's fields.
     target: async (f) => {
-      const { involvement, meeting } = await f.meeting()
+      recordedFamily ??= f.involvement()
+      const { involvement, meeting } = await f.meeting(await recordedFamily)
       return { post: `/involvements/${involvement}/meetings/${meeting}` }
     },
-    shows: () => undefined,
-    notShown: {},
+    // The meeting's page shows each person's views, once recorded.
+    shows: (t) => t.post,
   },
   {
     route: 'POST /involvements/:id/meetings/:meetingId/cancel',
@@ -368,7 +413,19 @@ export const CATALOGUE: CatalogueEntry[] = [
     },
     shows: (t) => `/involvements/${t.ids?.involvement}/meetings/${t.ids?.meeting}`,
   },
-  { route: 'POST /panels/:date/items/:itemId', notCovered: 'needs a family on a Children and Family Panel agenda (a decision routed to the panel); not built yet' },
+  {
+    route: 'POST /panels/:date/items/:itemId',
+    as: 'duty_manager',
+    // The panel decides once for each family.
+    consumes: true,
+    target: async (f) => {
+      const { date, item } = await f.panelItem()
+      return { post: `/panels/${date}/items/${item}`, form: `/panels/${date}`, ids: { date }, valid: { leadEmail: (await f.account('practitioner')).email } }
+    },
+    // The decision and its reason are on the agenda, under the family.
+    shows: (t) => `/panels/${t.ids?.date}`,
+    notShown: { leadEmail: 'the Lead Professional is shown by name' },
+  },
   ...(['approve', 'return'] as const).map(
     (decision): FormEntry => ({
       route: 'POST /involvements/:id/close/sign-off',
@@ -407,7 +464,18 @@ export const CATALOGUE: CatalogueEntry[] = [
     },
     valid: { months: '3' },
   },
-  { route: 'POST /front-door/calls/:callId', notCovered: 'needs a keep-in-touch call that is due (a month after it is set up); the clock is not moved in these tests yet' },
+  {
+    route: 'POST /front-door/calls/:callId',
+    as: 'front_door_officer',
+    // A call is recorded once.
+    consumes: true,
+    target: async (f) => {
+      const call = await f.dueCall()
+      return { post: `/front-door/calls/${call}` }
+    },
+    // The call's page shows what was recorded.
+    shows: (t) => t.post,
+  },
   {
     route: 'POST /involvements/:id/signposting/:signpostId/remove',
     noTypedInput: 'a button: removes a signpost',
@@ -488,7 +556,15 @@ export const CATALOGUE: CatalogueEntry[] = [
   },
   {
     route: 'POST /involvements/:id/consent/:consentId/override',
-    notCovered: 'the override page answers 409 after a withdrawal recorded with an override, and a withdrawal of early help consent must close or override: the state in which a later override is offered was not found in time',
+    as: 'practitioner',
+    // Offered once consent to share is withdrawn and sharing stopped; an override restarts sharing.
+    consumes: true,
+    target: async (f) => {
+      const { involvement, consent } = await f.withdrawnSharingConsent()
+      return { post: `/involvements/${involvement}/consent/${consent}/override`, ids: { involvement } }
+    },
+    // The reason is the decision's detail in the family's chronology.
+    shows: (t) => `/involvements/${t.ids?.involvement}/chronology`,
   },
   {
     route: 'POST /involvements/:id/sharing/new',
@@ -514,7 +590,13 @@ export const CATALOGUE: CatalogueEntry[] = [
   },
   {
     route: 'POST /involvements/:id/protected-details/:protectionId/lift',
-    notCovered: 'needs a protection recorded first; the fixture is not built yet (the form is one reason, like the legal hold’s lift, which is covered)',
+    as: 'practitioner',
+    // A protection is lifted once.
+    consumes: true,
+    target: async (f) => {
+      const { involvement, protection } = await f.protection()
+      return { post: `/involvements/${involvement}/protected-details/${protection}/lift` }
+    },
   },
   ...(['', '.json'] as const).map(
     (suffix): FormEntry => ({
@@ -535,7 +617,9 @@ export const CATALOGUE: CatalogueEntry[] = [
   {
     route: 'POST /privacy/legal-holds',
     as: 'administrator',
-    target: async (f) => ({ post: '/privacy/legal-holds', valid: { reference: await f.involvementReference() } }),
+    // A record is held once at a time: before each save, the hold placed by the last one is lifted.
+    consumes: true,
+    target: async (f) => ({ post: '/privacy/legal-holds', valid: { reference: await f.referenceToHold() } }),
     notShown: { reference: 'upper-cased, and a reference that matches nothing is refused' },
   },
   {

@@ -5,11 +5,21 @@ import type { Role } from '../../platform/db/schema.ts'
 import { openTestInvolvement } from '../../test/casework.ts'
 import type { Agent, TestAccount, TestContext } from '../../test/context.ts'
 import { loadDemoDirectory } from '../../demo/demo-directory.ts'
-import { errorSummary } from '../../test/html.ts'
+import { errorSummary, inputValue } from '../../test/html.ts'
+import { generate } from 'otplib'
+import { addDays } from '../../domain/casework-timescales.ts'
+import { localDateOf } from '../../domain/working-calendar.ts'
+import { createPending, PENDING_COOKIE } from '../../platform/auth/pending.ts'
+import { CSRF_COOKIE, SESSION_COOKIE } from '../../platform/http/cookies.ts'
 import { fieldsOf, formHtml } from './page.ts'
 
-/** Who signs in: a role (one Essex account each), a visitor, or an outsider (a practitioner with no relationship to any family), or an account holder (a practitioner of their own, for the forms about one's own account). */
-export type As = Role | 'visitor' | 'outsider' | 'account_holder'
+/**
+ * Who signs in: a role (one Essex account each), a visitor, or an outsider (a practitioner with no
+ * relationship to any family), or an account holder (a practitioner of their own, for the forms
+ * about one's own account), or someone half signed in (a visitor of their own, whose target signs
+ * them in with their password up to the code page, or the set-up page of two-step sign-in).
+ */
+export type As = Role | 'visitor' | 'outsider' | 'account_holder' | 'half_signed_in' | 'setting_up_mfa'
 
 /** The records the forms work on, made through the real pages (or the casework service), cached per test file. */
 export class Fixtures {
@@ -32,11 +42,19 @@ export class Fixtures {
     return account
   }
 
+  private colleagueAccount: Promise<TestAccount> | undefined
+
+  /** A second Essex practitioner, for the forms that name someone with an account (a team member). */
+  colleague(): Promise<TestAccount> {
+    this.colleagueAccount ??= this.ctx.newAccount('essex', 'practitioner')
+    return this.colleagueAccount
+  }
+
   agentFor(as: As): Promise<Agent> {
     let agent = this.agents.get(as)
     if (!agent) {
       agent =
-        as === 'visitor'
+        as === 'visitor' || as === 'half_signed_in' || as === 'setting_up_mfa'
           ? (async () => {
               const visitor = this.ctx.visitor()
               await visitor.get('/sign-in')
@@ -59,6 +77,20 @@ export class Fixtures {
   /** The reference of a family's early help, for break-glass. */
   async involvementReference(): Promise<string> {
     const { reference } = await openTestInvolvement(this.ctx, await this.account('practitioner'), { familyName: `Testfamily${randomUUID().slice(0, 8)}` })
+    return reference
+  }
+
+  private holdReference: Promise<string> | undefined
+
+  /**
+   * One family's reference for placing legal holds on, again and again: any hold on it now is first
+   * lifted through its form, so the same reference can be held again.
+   */
+  async referenceToHold(): Promise<string> {
+    this.holdReference ??= this.involvementReference()
+    const reference = await this.holdReference
+    const held = await this.ctx.db.system.selectFrom('legal_holds').select('id').where('reference', '=', reference).where('lifted_at', 'is', null).execute()
+    for (const hold of held) await this.post('administrator', `/privacy/legal-holds/${hold.id}`, { liftReason: 'The court case has ended.' })
     return reference
   }
 
@@ -128,9 +160,9 @@ export class Fixtures {
     return this.post(as, action, form)
   }
 
-  /** A meeting scheduled in a fortnight on a new involvement. */
-  async meeting(): Promise<{ involvement: string; meeting: string }> {
-    const involvement = await this.involvement()
+  /** A meeting scheduled in a fortnight, on a new involvement or on the one given. */
+  async meeting(on?: string): Promise<{ involvement: string; meeting: string }> {
+    const involvement = on ?? (await this.involvement())
     const soon = new Date(Date.now() + 14 * 86_400_000)
     const location = await this.submitForm(
       'practitioner',
@@ -170,6 +202,180 @@ export class Fixtures {
     const involvement = await this.involvement()
     const location = await this.post('practitioner', `/involvements/${involvement}/plans`, { kind: 'initial' })
     return { involvement, number: location.split('/')[4] ?? '' }
+  }
+
+  /** Saves a section of a draft plan as a person would: reads its page for the version, then posts. */
+  private async planSection(base: string, section: string, form: Record<string, string | string[]>): Promise<void> {
+    const page = await (await this.agentFor('practitioner')).get(`${base}/${section}`)
+    await this.post('practitioner', `${base}/${section}`, { version: inputValue(page.body, 'version') ?? '', ...form })
+  }
+
+  /** A plan built section by section through its pages and agreed, with two actions: the involvement and its actions' ids. */
+  async agreedPlan(): Promise<{ involvement: string; actions: string[] }> {
+    const { involvement, number } = await this.draftPlan()
+    const base = `/involvements/${involvement}/plans/${number}`
+    const today = localDateOf(new Date())
+    const parts = (date: string, prefix: string) => {
+      const [year, month, day] = date.split('-')
+      return { [`${prefix}-day`]: String(Number(day)), [`${prefix}-month`]: String(Number(month)), [`${prefix}-year`]: year ?? '' }
+    }
+    await this.planSection(base, 'meeting-and-family', {
+      ...parts(today, 'meetingDate'),
+      time: '10am',
+      venue: 'Hilltop Primary School',
+      virtual: 'no',
+      coordinator: 'Priya Lead',
+      childName: 'Maisie Testfamily',
+      ...parts('2017-03-02', 'childDob'),
+      address: '1 Test Road, Chelmsford',
+      postcode: 'cm1 1aa',
+      communicationNeeds: '',
+      'members-0-personId': '',
+      'members-0-name': 'Dana Testfamily',
+      'members-0-relationship': 'Mother',
+      'members-0-attended': 'yes',
+      'members-0-viewsGained': 'yes',
+      'members-0-ethnicity': '',
+    })
+    await this.planSection(base, 'worries', { worries: 'Maisie has missed 30 days of school this term' })
+    await this.planSection(base, 'going-well', { goingWell: 'Dana walks the children to school every day' })
+    await this.planSection(base, 'needs', { 'needs-0-id': '', 'needs-0-text': 'Maisie goes to school every day', 'needs-0-outcomes': ['school-ready'], 'needs-0-headlines': ['good-education'] })
+    await this.planSection(base, 'how-we-will-know', { howWeWillKnow: 'Attendance above 95 per cent for a term' })
+    await this.planSection(base, 'scores', { familyScore: '3', teamScore: '4' })
+    await this.planSection(base, 'next-steps', { nextStep: 'create-plan', nextStepDetails: '' })
+    await this.planSection(base, 'actions', {
+      'actions-0-id': '',
+      'actions-0-what': 'Meet the school attendance officer',
+      'actions-0-who': 'Dana',
+      ...parts(addDays(today, 14), 'actions-0-due'),
+      'actions-1-id': '',
+      'actions-1-what': 'Book a parenting course',
+      'actions-1-who': 'Dana',
+      ...parts(addDays(today, 21), 'actions-1-due'),
+    })
+    await this.planSection(base, 'review-date', { ...parts(addDays(today, 42), 'reviewOn'), leadProfessionalContact: 'Priya Lead, 01632 960 000' })
+    await this.planSection(base, 'agree', {
+      consent: 'yes',
+      assessorName: 'Priya Lead',
+      ...parts(today, 'assessorSigned'),
+      familySignatoryName: 'Dana Testfamily',
+      ...parts(today, 'familySigned'),
+    })
+    const actions = await this.ctx.db.system.selectFrom('plan_actions').select('id').where('involvement_id', '=', involvement).orderBy('due_on').execute()
+    assert.equal(actions.length, 2, 'the agreed plan has its two actions')
+    return { involvement, actions: actions.map((a) => a.id) }
+  }
+
+  private panelDays = 0
+
+  /**
+   * A request decided at the front door for the Children and Family Panel, through the decision
+   * form: its date (a panel of its own, a week or more ahead, so the agenda stays one page) and its item.
+   */
+  async panelItem(): Promise<{ date: string; item: string }> {
+    const id = await this.submittedRequest()
+    const date = addDays(localDateOf(new Date()), 7 + this.panelDays++)
+    const [year, month, day] = date.split('-')
+    const page = await (await this.agentFor('duty_manager')).get(`/front-door/requests/${id}`)
+    await this.post('duty_manager', `/front-door/requests/${id}/decision`, {
+      version: inputValue(page.body, 'version') ?? '1',
+      outcome: 'emerging-needs',
+      emergingRoute: 'panel',
+      level: '2',
+      reason: 'Emerging needs; several agencies involved, so to the Children and Family Panel.',
+      differenceReason: 'The family’s needs are emerging rather than complex.',
+      'panelDate-day': String(Number(day)),
+      'panelDate-month': String(Number(month)),
+      'panelDate-year': year ?? '',
+    })
+    const item = await this.ctx.db.system.selectFrom('panel_items').select('id').where('request_id', '=', id).executeTakeFirstOrThrow()
+    return { date, item: item.id }
+  }
+
+  /** A keep-in-touch call due today: a request signposted at the front door, with monthly calls from today set up through its form. */
+  async dueCall(): Promise<string> {
+    const id = await this.decidedRequest()
+    const today = new Date()
+    await this.post('front_door_officer', `/front-door/requests/${id}/signposting/calls`, {
+      months: '1',
+      'start-day': String(today.getUTCDate()),
+      'start-month': String(today.getUTCMonth() + 1),
+      'start-year': String(today.getUTCFullYear()),
+    })
+    const call = await this.ctx.db.system.selectFrom('keep_in_touch_calls').select(['id', 'due_on']).where('request_id', '=', id).orderBy('due_on').executeTakeFirstOrThrow()
+    // Local midnight and UTC can differ by a day: the call is made due by moving its date, nothing else.
+    await this.ctx.db.system.updateTable('keep_in_touch_calls').set({ due_on: localDateOf(new Date()) }).where('id', '=', call.id).execute()
+    return call.id
+  }
+
+  /** A protection of a person's address, recorded through its form on a new involvement. */
+  async protection(): Promise<{ involvement: string; protection: string }> {
+    const involvement = await this.involvement()
+    const people = await this.ctx.db.system.selectFrom('involvement_people').select('id').where('involvement_id', '=', involvement).orderBy('position').execute()
+    const [child, other] = people.map((p) => p.id)
+    await this.submitForm(
+      'practitioner',
+      `/involvements/${involvement}/protected-details/new`,
+      `/involvements/${involvement}/protected-details/new`,
+      { personId: child ?? '', hiddenFromPeople: other ?? '', kind: 'address', value: '14 Larch Close, Basildon SS14 3PD', reason: 'A parent moved after domestic abuse.' },
+      ['1', '1', '2026'],
+    )
+    const row = await this.ctx.db.system.selectFrom('protected_details').select('id').where('involvement_id', '=', involvement).executeTakeFirstOrThrow()
+    return { involvement, protection: row.id }
+  }
+
+  /**
+   * Consent to share recorded and then withdrawn with sharing stopped, through their forms: the
+   * state in which continuing under a lawful basis (the override) is offered.
+   */
+  async withdrawnSharingConsent(): Promise<{ involvement: string; consent: string }> {
+    const involvement = await this.involvement()
+    const today = new Date()
+    const date: [string, string, string] = [String(today.getUTCDate()), String(today.getUTCMonth() + 1), String(today.getUTCFullYear())]
+    await this.submitForm('practitioner', `/involvements/${involvement}/consent/new`, `/involvements/${involvement}/consent/new`, { purpose: 'information-sharing', agencies: 'Hilltop Primary School' }, date)
+    const row = await this.ctx.db.system.selectFrom('consents').select('id').where('involvement_id', '=', involvement).executeTakeFirstOrThrow()
+    const withdraw = `/involvements/${involvement}/consent/${row.id}/withdraw`
+    await this.submitForm('practitioner', withdraw, withdraw, { effect: 'stop-sharing', note: 'Dana asked us to stop sharing.', reason: '' }, date)
+    return { involvement, consent: row.id }
+  }
+
+  /**
+   * Signs `agent` in with the password of a fresh practitioner who has set up two-step sign-in
+   * (through the security codes page), up to the code page: a valid code for now.
+   */
+  async halfSignedIn(agent: Agent): Promise<string> {
+    const account = await this.ctx.newAccount('essex', 'practitioner')
+    const own = await this.ctx.signIn(account)
+    const page = await own.get('/account/security-codes')
+    const secret = (/id="secret">([A-Z2-7 ]+)</.exec(page.body)?.[1] ?? '').replaceAll(' ', '')
+    assert.ok(secret, 'the security codes page shows the secret')
+    const epoch = Math.floor(Date.now() / 1000)
+    const done = await own.post('/account/security-codes', { code: await generate({ secret, epoch: epoch - 30 }) })
+    assert.equal(done.statusCode, 200, 'two-step sign-in is set up')
+    await own.post('/sign-out')
+    if (!agent.cookies.size) await agent.get('/sign-in')
+    const response = await agent.post('/sign-in', { email: account.email, password: account.password })
+    assert.equal(response.headers.location, '/sign-in/code')
+    return generate({ secret, epoch })
+  }
+
+  /**
+   * Puts `agent` half signed in as a fresh administrator who must set two-step sign-in up (what the
+   * password leads to when it is required: started through the pending sign-in service, as the
+   * tests run with it optional); a valid code for the secret the set-up page shows.
+   */
+  async settingUpMfa(agent: Agent): Promise<string> {
+    const account = await this.ctx.newAccount('essex', 'administrator')
+    const token = await this.ctx.db.system.transaction().execute((trx) =>
+      createPending(trx, { accountId: account.id, tenantId: account.tenantId, stage: 'mfa-set-up', method: 'password', returnTo: '/home', ip: null, userAgent: null, now: new Date() }),
+    )
+    agent.cookies.delete(SESSION_COOKIE)
+    agent.cookies.set(PENDING_COOKIE, token)
+    if (!agent.cookies.has(CSRF_COOKIE)) await agent.get('/sign-in')
+    const page = await agent.get('/sign-in/set-up-mfa')
+    const secret = (/id="secret">([A-Z2-7 ]+)</.exec(page.body)?.[1] ?? '').replaceAll(' ', '')
+    assert.ok(secret, 'the set-up page shows the secret')
+    return generate({ secret })
   }
 }
 

@@ -4,8 +4,10 @@ import { formTests } from './run.ts'
 formTests([
   'POST /involvements/:id/consent/new',
   'POST /involvements/:id/consent/:consentId/withdraw',
+  'POST /involvements/:id/consent/:consentId/override',
   'POST /involvements/:id/sharing/new',
   'POST /involvements/:id/protected-details/new',
+  'POST /involvements/:id/protected-details/:protectionId/lift',
   'POST /involvements/:id/people/:personId/subject-access',
   'POST /involvements/:id/people/:personId/subject-access.json',
   'POST /privacy/legal-holds',

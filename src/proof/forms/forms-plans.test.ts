@@ -5,4 +5,5 @@ formTests([
   'POST /involvements/:id/plans',
   'POST /involvements/:id/plans/:number/:section',
   'POST /involvements/:id/plans/:number/agree',
+  'POST /involvements/:id/actions/:actionId',
 ])

@@ -27,8 +27,8 @@ const BODY_BUDGET = 900_000
 
 type Value = string | string[] | undefined
 
-/** What a stack trace or an internal path looks like on a page. */
-const LEAK = /\n\s*at [\w$.<>]+ \(|\bat async\b|\/work\/|\bsrc\/[\w/-]+\.ts\b|node_modules|file:\/\/|FST_ERR|\b(?:Type|Range|Reference|Syntax|Zod|Database|Template)Error\b|\bError: /
+/** What a stack trace or an internal path looks like on a page (linear: pages hold 100,000 characters of typed white space). */
+const LEAK = /\n[ \t]*at [\w$.<>]+ \(|\bat async\b|\/work\/|\bsrc\/[\w/-]+\.ts\b|node_modules|file:\/\/|FST_ERR|\b(?:Type|Range|Reference|Syntax|Zod|Database|Template)Error\b|\bError: /
 
 /** Today, a past and a future date, as day/month/year parts. */
 function dateChoices(): [string, string, string][] {
@@ -42,7 +42,9 @@ function dateChoices(): [string, string, string][] {
 
 /** A hidden field keeps what the page holds now (a version number changes after each save). */
 const KEEP = Symbol('keep')
-type Sent = Value | typeof KEEP
+/** A text field with a valid value takes the current target's (a fresh email address or one-time code for each target). */
+const VALID = Symbol('valid')
+type Sent = Value | typeof KEEP | typeof VALID
 
 /**
  * The values for one field. Hostile: anything anywhere. Tidy: choices, dates and format fields
@@ -60,7 +62,7 @@ function arbitraryFor(field: Field, entry: FormEntry, tidy: boolean): fc.Arbitra
       ).map((v) => [[field.name, v]])
     case 'text': {
       const plain = entry.valid?.[field.name]
-      if (tidy && plain !== undefined) return fc.constant([[field.name, plain]])
+      if (tidy && plain !== undefined) return fc.constant<[string, Sent][]>([[field.name, VALID]])
       const typed = tidy
         ? fc.oneof({ weight: 2, arbitrary: hostileShort }, { weight: 1, arbitrary: fc.constant(plain ?? 'Plain words') })
         : fc.oneof({ weight: 6, arbitrary: hostileText }, { weight: 2, arbitrary: fc.constant(plain ?? 'Plain words') }, { weight: 1, arbitrary: fc.constant('') })
@@ -131,6 +133,11 @@ function assertPage(response: LightMyRequestResponse, sent: string[], where: str
 
 function hiddenValues(fields: Field[]): Record<string, string> {
   return Object.fromEntries(fields.flatMap((f) => (f.kind === 'hidden' ? [[f.name, f.value]] : [])))
+}
+
+/** Line breaks as a browser shows them in a form. */
+function lineBreaks(text: string): string {
+  return text.replace(/\r\n?/g, '\n')
 }
 
 /** The first code points of some text, for messages about invisible characters. */
@@ -209,6 +216,7 @@ export async function checkForm(fixtures: Fixtures, entry: FormEntry, numRuns = 
       const formValues: Record<string, string | string[]> = {}
       for (const [name, value] of pairs) {
         if (value === KEEP) formValues[name] = hidden[name] ?? ''
+        else if (value === VALID) formValues[name] = target.valid?.[name] ?? entry.valid?.[name] ?? ''
         else if (value !== undefined) formValues[name] = value
       }
       for (const name of Object.keys(formValues)) if (entry.omit?.test(name)) delete formValues[name]
@@ -216,22 +224,27 @@ export async function checkForm(fixtures: Fixtures, entry: FormEntry, numRuns = 
       const sentText = textFields.flatMap((name) => (typeof formValues[name] === 'string' ? [asReceived(formValues[name])] : []))
       const response = await agent.post(target.post, formValues)
       statuses[response.statusCode] = (statuses[response.statusCode] ?? 0) + 1
+      // Throttled (wrong codes lock a half-finished sign-in): a consuming entry starts again on a fresh target.
+      if (response.statusCode === 429 && entry.consumes) stale = true
       if (debug && response.statusCode === 400) console.error(' 400:', errorSummary(response.body).map((e) => `${e.href} ${e.text}`).join(' | ').slice(0, 400))
       assertPage(response, Object.values(formValues).flat().map(asReceived), `POST ${entry.route}`, entry.json)
       if (response.statusCode === 400 || response.statusCode === 409) {
-        // The form again, with what was typed kept (escaped).
+        // The form again, with what was typed kept (escaped): this form's, where a page has several (a panel's agenda).
+        const again = formHtml(response.body, target.action ?? target.post) ?? response.body
         for (const name of textFields) {
           const typed = formValues[name]
           if (typeof typed !== 'string') continue
-          const shown = rawFieldValue(response.body, name)
+          const shown = rawFieldValue(again, name)
           if (shown === undefined) continue
           if (passwords.has(name) || entry.notEchoed?.[name]) {
             assert.equal(shown, '', `${entry.route}: ${name} is not put back in the form`)
             continue
           }
-          const received = asReceived(typed)
+          // A browser sends a textarea's line breaks as CR LF and shows CR LF, CR and LF alike.
+          const received = lineBreaks(asReceived(typed))
+          const reShown = lineBreaks(shown)
           assert.ok(
-            shown === escapeHtml(received) || (entry.trimsOnError && shown === escapeHtml(received.trim())),
+            reShown === escapeHtml(received) || (entry.trimsOnError && reShown === escapeHtml(received.trim())),
             `${entry.route}: ${name} re-shown as ${JSON.stringify(shown.slice(0, 200))}, typed ${JSON.stringify(received.slice(0, 200))}`,
           )
         }
@@ -245,6 +258,14 @@ export async function checkForm(fixtures: Fixtures, entry: FormEntry, numRuns = 
         const shown = await (entry.showsAs ? await fixtures.agentFor(entry.showsAs) : agent).get(shows)
         assertPage(shown, sentText, `GET ${shows} after POST ${entry.route}`)
         assert.equal(shown.statusCode, 200, `GET ${shows} after POST ${entry.route}`)
+        if (stale && !entry.consumes && !entry.showsAs) {
+          // The page that shows the save often holds the form again, with its new version: no need to ask twice.
+          const again = formHtml(shown.body, target.action ?? target.post)
+          if (again !== undefined) {
+            hidden = hiddenValues(fieldsOf(again))
+            stale = false
+          }
+        }
         for (const name of saved) {
           const typed = formValues[name]
           if (typeof typed !== 'string') continue
