@@ -125,22 +125,24 @@ function matches(q: string) {
 }
 
 /** A page of the authority's active services matching a keyword, best match first, with the total. */
+/** Active services with their organisation, as the search lists them. */
+function activeServices(trx: Trx) {
+  return trx
+    .selectFrom('directory_services as s')
+    .leftJoin('directory_organizations as o', 'o.id', 's.organization_id')
+    .select(['s.id', 's.name', 's.description', 's.document', 's.how_to_refer', 's.capacity', 'o.name as organisation_name', 'o.document as organisation_document'])
+    .where('s.status', '=', 'active')
+}
+
+
+async function withContacts(trx: Trx, rows: (ServiceRow & { name: string; description: string | null; capacity: string | null })[]) {
+  const contacts = await contactsFor(trx, rows)
+  return rows.map((r) => ({ id: r.id, name: r.name, description: r.description, capacity: r.capacity, contact: contacts.get(r.id) ?? EMPTY_CONTACT }))
+}
+
 export async function searchServices(trx: Trx, q: string, limit: number, offset: number) {
   const [rows, count] = await Promise.all([
-    trx
-      .selectFrom('directory_services as s')
-      .leftJoin('directory_organizations as o', 'o.id', 's.organization_id')
-      .select([
-        's.id',
-        's.name',
-        's.description',
-        's.document',
-        's.how_to_refer',
-        's.capacity',
-        'o.name as organisation_name',
-        'o.document as organisation_document',
-      ])
-      .where('s.status', '=', 'active')
+    activeServices(trx)
       .where(matches(q))
       .orderBy(sql`ts_rank(s.search, websearch_to_tsquery('english', ${q}))`, 'desc')
       .orderBy(sql`lower(s.name)`)
@@ -155,8 +157,13 @@ export async function searchServices(trx: Trx, q: string, limit: number, offset:
       .where(matches(q))
       .executeTakeFirstOrThrow(),
   ])
-  const contacts = await contactsFor(trx, rows)
-  return { total: Number(count.n), rows: rows.map((r) => ({ id: r.id, name: r.name, description: r.description, capacity: r.capacity, contact: contacts.get(r.id) ?? EMPTY_CONTACT })) }
+  return { total: Number(count.n), rows: await withContacts(trx, rows) }
+}
+
+/** One active service as the search lists it: the one a refused note was typed for. */
+export async function activeService(trx: Trx, id: string) {
+  const row = await activeServices(trx).where('s.id', '=', id).executeTakeFirst()
+  return row ? (await withContacts(trx, [row]))[0] : undefined
 }
 
 /** The children's names of a request, "Maisie Smith, Leo Smith", as one aggregate. */

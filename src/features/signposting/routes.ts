@@ -24,6 +24,7 @@ import {
   setUpCalls,
   SIGNPOSTING_ROLES,
   viewCall,
+  type SearchQuery,
 } from './service.ts'
 
 const VIEWS = 'features/signposting/views'
@@ -56,10 +57,7 @@ function signpostView(signpost: Signpost) {
   return { ...signpost, rows }
 }
 
-interface Search {
-  q: string
-  page: number
-}
+type Search = SearchQuery
 
 /** The search results as the page shows them, with their pagination keeping the keyword. */
 function resultsView(path: string, search: Search, results: { total: number; rows: { id: string; name: string; description: string | null; capacity: string | null; contact: ServiceContact; signposted: boolean }[] } | null) {
@@ -240,7 +238,7 @@ function refusedNote(body: unknown, errors: Record<string, string>) {
   if (!isUuid(typed.serviceId)) throw new NotFoundError()
   const field = `note-${typed.serviceId}`
   return {
-    search: { q: (typed.q ?? '').trim().slice(0, 200), page: pageNumber(typed.page) },
+    search: { q: (typed.q ?? '').trim().slice(0, 200), page: pageNumber(typed.page), chosen: typed.serviceId },
     extra: { values: { [field]: typed.note ?? '' }, ...errorsToSummary({ [field]: errors.note ?? 'Check the note' }) },
   }
 }

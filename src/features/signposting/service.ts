@@ -8,7 +8,7 @@ import { PAGE_SIZE } from '../../platform/http/pagination.ts'
 import { recordChronology } from '../chronology/record.ts'
 import { allows, withInvolvement } from '../involvements/access.ts'
 import type { AddForm, RecordForm } from './forms.ts'
-import { childrenOfRequest, dueCalls, searchServices, signpostsOf, type SignpostOwner } from './repository.ts'
+import { activeService, childrenOfRequest, dueCalls, searchServices, signpostsOf, type SignpostOwner } from './repository.ts'
 import { sql } from 'kysely'
 
 /** The front door signposts at outcome 1 and keeps in touch with the family afterwards. */
@@ -48,19 +48,34 @@ async function signpostableRequest(trx: Trx, id: string) {
 }
 
 /** A page of the directory for a keyword, with the services the family already has marked. */
-async function search(trx: Trx, q: string, page: number, already: Set<string>) {
-  if (!q) return null
-  const found = await searchServices(trx, q, SEARCH_PAGE_SIZE, (page - 1) * SEARCH_PAGE_SIZE)
-  return { total: found.total, rows: found.rows.map((r) => ({ ...r, signposted: already.has(r.id) })) }
+/**
+ * A page of the directory search. `chosen`, the service a refused note was typed for, is always on
+ * the page (first, when the search would not list it), so the note comes back beside its service.
+ */
+async function search(trx: Trx, query: SearchQuery, already: Set<string>) {
+  const found = query.q ? await searchServices(trx, query.q, SEARCH_PAGE_SIZE, (query.page - 1) * SEARCH_PAGE_SIZE) : { total: 0, rows: [] }
+  if (query.chosen && !found.rows.some((r) => r.id === query.chosen)) {
+    const chosen = await activeService(trx, query.chosen)
+    if (chosen) found.rows.unshift(chosen)
+  }
+  if (!query.q && !found.rows.length) return null
+  return { total: Math.max(found.total, found.rows.length), rows: found.rows.map((r) => ({ ...r, signposted: already.has(r.id) })) }
+}
+
+/** What a signposting page searches for; `chosen` as in `search`. */
+export interface SearchQuery {
+  q: string
+  page: number
+  chosen?: string | undefined
 }
 
 /** The request's signposting page: its signposts, a directory search, and its keep-in-touch calls. */
-export async function requestSignposting(db: Database, actor: Actor, id: string, query: { q: string; page: number }) {
+export async function requestSignposting(db: Database, actor: Actor, id: string, query: SearchQuery) {
   requireFrontDoor(actor)
   return db.asTenant(actor.tenantId, async (trx) => {
     const request = await signpostableRequest(trx, id)
     const signposts = await signpostsForRequest(trx, id)
-    const results = await search(trx, query.q, query.page, new Set(signposts.map((s) => s.serviceId)))
+    const results = await search(trx, query, new Set(signposts.map((s) => s.serviceId)))
     const calls = await trx
       .selectFrom('keep_in_touch_calls as k')
       .leftJoin('accounts as a', 'a.id', 'k.recorded_by')
@@ -246,11 +261,11 @@ export async function recordCall(db: Database, actor: Actor, callId: string, for
 // ---------------------------------------------------------------------------------------------
 // Signposting from a plan: the family's involvement, by relationship.
 
-export async function involvementSignposting(db: Database, actor: Actor, id: string, query: { q: string; page: number }) {
+export async function involvementSignposting(db: Database, actor: Actor, id: string, query: SearchQuery) {
   return withInvolvement(db, actor, id, 'view', async (trx, { involvement, relation }) => {
     const signposts = await signpostsForInvolvement(trx, id)
     const canChange = allows(relation, 'contribute') && involvement.status !== 'closed'
-    const results = canChange ? await search(trx, query.q, query.page, new Set(signposts.map((s) => s.serviceId))) : null
+    const results = canChange ? await search(trx, query, new Set(signposts.map((s) => s.serviceId))) : null
     await recordAudit(trx, auditBy(actor, { action: 'signposting-viewed', recordType: 'involvement', recordId: id, detail: { searched: !!query.q, page: query.page } }))
     return { involvement, signposts, results, canChange }
   })

@@ -182,6 +182,9 @@ test('the front door searches the directory and signposts a family decided at ou
   // By name as typed, too.
   assert.match(await page(officerAgent, `${base}?q=Toddler%20Ta`), /Toddler Talk/)
 
+  // Even when the search on the page would not list the service (the keyword was changed), the note comes back beside it.
+  const elsewhere = await post(officerAgent, base, { serviceId: services.toddlers ?? '', note: `Ring Tuesday ${'x'.repeat(1000)}`, q: 'nothing matches this' }, 400)
+  assert.equal(textareaValue(elsewhere.body, 'note'), `Ring Tuesday ${'x'.repeat(1000)}`)
   const added = await post(officerAgent, base, { serviceId: services.parenting ?? '', note: 'Mum will ring on Monday.', q: 'parenting', page: '1' })
   assert.equal(added.headers.location, `${base}?q=parenting&done=added#signposted`)
   await post(managerAgent, base, { serviceId: services.toddlers ?? '', note: '' })

@@ -296,6 +296,7 @@ export const CATALOGUE: CatalogueEntry[] = [
     as: 'practitioner',
     target: async (f) => ({ post: `/involvements/${await f.involvement()}/meetings/new` }),
     valid: { time: '10:30' },
+    notShown: { time: 'shown as a time of day (10:30am), however it was typed (10.30, 1030)' },
   },
   {
     route: 'POST /involvements/:id/assessment',
