@@ -75,6 +75,7 @@ test('a protection is recorded, shown, withheld from the named agency, and lifte
   assert.match(list, /Dana Larchfield’s address/)
   assert.match(list, /14 Larch Close, Basildon SS14 3PD/)
   assert.match(list, /Kept from Rob Larchfield, Larchfield Primary School/)
+  assert.match(list, /Why Dana moved after domestic abuse; Rob must not find her\./)
   const page = text((await leadAgent.get(`/involvements/${family.id}`)).body)
   assert.match(page, /Dana Larchfield’s address: 14 Larch Close/)
 

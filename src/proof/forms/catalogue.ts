@@ -586,7 +586,8 @@ export const CATALOGUE: CatalogueEntry[] = [
       return { post: `/involvements/${id}/protected-details/new`, ids: { id } }
     },
     shows: (t) => `/involvements/${t.ids?.id}/protected-details`,
-    // Read back on the family's pages once their owner settles them; the safety properties are checked now.
+    // Shown only to those it is not kept from, and a case may keep it from the recorder's own agency
+    // ("Withheld"); src/features/protected-details/protected-details.test.ts reads it back.
     saved: [],
   },
   {
