@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely'
+import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { DB, RetentionRecordType } from '../../platform/db/schema.ts'
 import type { RetentionRuleSetting } from '../../frameworks/schema.ts'
 import { addDays, addYears, type RetentionRecord } from './rules.ts'
@@ -137,7 +137,8 @@ export const FINAL_NOTIFICATION = sql<boolean>`n.status in ('sent', 'sent-demons
  * (database functions notification_subject and legal_hold_subjects, migration 2026-11-24T1940).
  * The held records are read once for the statement (an array, so an init plan), not once a row.
  */
-export const NOTIFICATION_HELD = sql<boolean>`coalesce(notification_subject(n.event_key) = any(array(select legal_hold_subjects())), false)`
+const heldSubject = (subject: RawBuilder<unknown>) => sql<boolean>`coalesce(${subject} = any(array(select legal_hold_subjects())), false)`
+export const NOTIFICATION_HELD = heldSubject(sql`notification_subject(n.event_key)`)
 
 /**
  * Messages in a final state (sent, or given up as failed) that could be due: the date each became
@@ -159,7 +160,7 @@ export async function notificationCandidates(db: Kysely<DB>, tenantId: string, r
          and ${FINAL_NOTIFICATION}
          and coalesce(n.sent_at, n.created_at) < ${cutoff})
     select f.id, coalesce(r.reference, i.reference) as reference, ${ukDay('f.created_at')} as "createdOn", ${ukDay('f.final_at')} as "finalOn",
-           coalesce(f.subject = any(array(select legal_hold_subjects())), false) as held
+           ${heldSubject(sql`f.subject`)} as held
       from final f
       left join requests r on r.id = f.subject
       left join involvements i on i.id = f.subject`.execute(db)

@@ -57,10 +57,8 @@ function signpostView(signpost: Signpost) {
   return { ...signpost, rows }
 }
 
-type Search = SearchQuery
-
 /** The search results as the page shows them, with their pagination keeping the keyword. */
-function resultsView(path: string, search: Search, results: { total: number; rows: { id: string; name: string; description: string | null; capacity: string | null; contact: ServiceContact; signposted: boolean }[] } | null) {
+function resultsView(path: string, search: SearchQuery, results: { total: number; rows: { id: string; name: string; description: string | null; capacity: string | null; contact: ServiceContact; signposted: boolean }[] } | null) {
   if (!results) return null
   return {
     range: rangeText(search.page, results.rows.length, results.total, 'services found', SEARCH_PAGE_SIZE),
@@ -89,7 +87,7 @@ export async function signpostingRoutes(app: FastifyInstance, { db }: { db: Data
   // -------------------------------------------------------------------------------------------
   // Signposting from a request decided as outcome 1, and its keep-in-touch calls.
 
-  const renderRequest = async (request: FastifyRequest, search: Search, extra: Record<string, unknown> = {}) => {
+  const renderRequest = async (request: FastifyRequest, search: SearchQuery, extra: Record<string, unknown> = {}) => {
     const actor = actorOf(request)
     const id = uuidParam(request, 'id')
     const path = `/front-door/requests/${id}/signposting`
@@ -191,7 +189,7 @@ export async function signpostingRoutes(app: FastifyInstance, { db }: { db: Data
   // -------------------------------------------------------------------------------------------
   // Signposting from a plan: the family's involvement, by relationship.
 
-  const renderInvolvement = async (request: FastifyRequest, search: Search, extra: Record<string, unknown> = {}) => {
+  const renderInvolvement = async (request: FastifyRequest, search: SearchQuery, extra: Record<string, unknown> = {}) => {
     const id = uuidParam(request, 'id')
     const path = `/involvements/${id}/signposting`
     const view = await involvementSignposting(db, actorOf(request), id, search)

@@ -163,13 +163,12 @@ export class Fixtures {
   /** A meeting scheduled in a fortnight, on a new involvement or on the one given. */
   async meeting(on?: string): Promise<{ involvement: string; meeting: string }> {
     const involvement = on ?? (await this.involvement())
-    const soon = new Date(Date.now() + 14 * 86_400_000)
     const location = await this.submitForm(
       'practitioner',
       `/involvements/${involvement}/meetings/new`,
       `/involvements/${involvement}/meetings/new`,
       { time: '10:30', where: 'virtual' },
-      [String(soon.getUTCDate()), String(soon.getUTCMonth() + 1), String(soon.getUTCFullYear())],
+      typedDate(addDays(localDateOf(new Date()), 14)),
     )
     return { involvement, meeting: location.split('/')[4] ?? '' }
   }
@@ -188,11 +187,10 @@ export class Fixtures {
     return row.id
   }
 
-  /** Consent recorded through its form on a new involvement. */
-  async consent(): Promise<{ involvement: string; consent: string }> {
+  /** Consent recorded through its form on a new involvement, today: the first choice of each question unless `answers` says otherwise. */
+  async consent(answers: Record<string, string> = {}): Promise<{ involvement: string; consent: string }> {
     const involvement = await this.involvement()
-    const today = new Date()
-    await this.submitForm('practitioner', `/involvements/${involvement}/consent/new`, `/involvements/${involvement}/consent/new`, {}, [String(today.getUTCDate()), String(today.getUTCMonth() + 1), String(today.getUTCFullYear())])
+    await this.submitForm('practitioner', `/involvements/${involvement}/consent/new`, `/involvements/${involvement}/consent/new`, answers, typedDate())
     const row = await this.ctx.db.system.selectFrom('consents').select('id').where('involvement_id', '=', involvement).executeTakeFirstOrThrow()
     return { involvement, consent: row.id }
   }
@@ -215,18 +213,14 @@ export class Fixtures {
     const { involvement, number } = await this.draftPlan()
     const base = `/involvements/${involvement}/plans/${number}`
     const today = localDateOf(new Date())
-    const parts = (date: string, prefix: string) => {
-      const [year, month, day] = date.split('-')
-      return { [`${prefix}-day`]: String(Number(day)), [`${prefix}-month`]: String(Number(month)), [`${prefix}-year`]: year ?? '' }
-    }
     await this.planSection(base, 'meeting-and-family', {
-      ...parts(today, 'meetingDate'),
+      ...dateInputs('meetingDate', today),
       time: '10am',
       venue: 'Hilltop Primary School',
       virtual: 'no',
       coordinator: 'Priya Lead',
       childName: 'Maisie Testfamily',
-      ...parts('2017-03-02', 'childDob'),
+      ...dateInputs('childDob', '2017-03-02'),
       address: '1 Test Road, Chelmsford',
       postcode: 'cm1 1aa',
       communicationNeeds: '',
@@ -247,19 +241,19 @@ export class Fixtures {
       'actions-0-id': '',
       'actions-0-what': 'Meet the school attendance officer',
       'actions-0-who': 'Dana',
-      ...parts(addDays(today, 14), 'actions-0-due'),
+      ...dateInputs('actions-0-due', addDays(today, 14)),
       'actions-1-id': '',
       'actions-1-what': 'Book a parenting course',
       'actions-1-who': 'Dana',
-      ...parts(addDays(today, 21), 'actions-1-due'),
+      ...dateInputs('actions-1-due', addDays(today, 21)),
     })
-    await this.planSection(base, 'review-date', { ...parts(addDays(today, 42), 'reviewOn'), leadProfessionalContact: 'Priya Lead, 01632 960 000' })
+    await this.planSection(base, 'review-date', { ...dateInputs('reviewOn', addDays(today, 42)), leadProfessionalContact: 'Priya Lead, 01632 960 000' })
     await this.planSection(base, 'agree', {
       consent: 'yes',
       assessorName: 'Priya Lead',
-      ...parts(today, 'assessorSigned'),
+      ...dateInputs('assessorSigned', today),
       familySignatoryName: 'Dana Testfamily',
-      ...parts(today, 'familySigned'),
+      ...dateInputs('familySigned', today),
     })
     const actions = await this.ctx.db.system.selectFrom('plan_actions').select('id').where('involvement_id', '=', involvement).orderBy('due_on').execute()
     assert.equal(actions.length, 2, 'the agreed plan has its two actions')
@@ -275,7 +269,6 @@ export class Fixtures {
   async panelItem(): Promise<{ date: string; item: string }> {
     const id = await this.submittedRequest()
     const date = addDays(localDateOf(new Date()), 7 + this.panelDays++)
-    const [year, month, day] = date.split('-')
     const page = await (await this.agentFor('duty_manager')).get(`/front-door/requests/${id}`)
     await this.post('duty_manager', `/front-door/requests/${id}/decision`, {
       version: inputValue(page.body, 'version') ?? '1',
@@ -284,9 +277,7 @@ export class Fixtures {
       level: '2',
       reason: 'Emerging needs; several agencies involved, so to the Children and Family Panel.',
       differenceReason: 'The family’s needs are emerging rather than complex.',
-      'panelDate-day': String(Number(day)),
-      'panelDate-month': String(Number(month)),
-      'panelDate-year': year ?? '',
+      ...dateInputs('panelDate', date),
     })
     const item = await this.ctx.db.system.selectFrom('panel_items').select('id').where('request_id', '=', id).executeTakeFirstOrThrow()
     return { date, item: item.id }
@@ -295,13 +286,7 @@ export class Fixtures {
   /** A keep-in-touch call due today: a request signposted at the front door, with monthly calls from today set up through its form. */
   async dueCall(): Promise<string> {
     const id = await this.decidedRequest()
-    const today = new Date()
-    await this.post('front_door_officer', `/front-door/requests/${id}/signposting/calls`, {
-      months: '1',
-      'start-day': String(today.getUTCDate()),
-      'start-month': String(today.getUTCMonth() + 1),
-      'start-year': String(today.getUTCFullYear()),
-    })
+    await this.post('front_door_officer', `/front-door/requests/${id}/signposting/calls`, { months: '1', ...dateInputs('start') })
     const call = await this.ctx.db.system.selectFrom('keep_in_touch_calls').select(['id', 'due_on']).where('request_id', '=', id).orderBy('due_on').executeTakeFirstOrThrow()
     // Local midnight and UTC can differ by a day: the call is made due by moving its date, nothing else.
     await this.ctx.db.system.updateTable('keep_in_touch_calls').set({ due_on: localDateOf(new Date()) }).where('id', '=', call.id).execute()
@@ -329,14 +314,10 @@ export class Fixtures {
    * state in which continuing under a lawful basis (the override) is offered.
    */
   async withdrawnSharingConsent(): Promise<{ involvement: string; consent: string }> {
-    const involvement = await this.involvement()
-    const today = new Date()
-    const date: [string, string, string] = [String(today.getUTCDate()), String(today.getUTCMonth() + 1), String(today.getUTCFullYear())]
-    await this.submitForm('practitioner', `/involvements/${involvement}/consent/new`, `/involvements/${involvement}/consent/new`, { purpose: 'information-sharing', agencies: 'Hilltop Primary School' }, date)
-    const row = await this.ctx.db.system.selectFrom('consents').select('id').where('involvement_id', '=', involvement).executeTakeFirstOrThrow()
-    const withdraw = `/involvements/${involvement}/consent/${row.id}/withdraw`
-    await this.submitForm('practitioner', withdraw, withdraw, { effect: 'stop-sharing', note: 'Dana asked us to stop sharing.', reason: '' }, date)
-    return { involvement, consent: row.id }
+    const recorded = await this.consent({ purpose: 'information-sharing', agencies: 'Hilltop Primary School' })
+    const withdraw = `/involvements/${recorded.involvement}/consent/${recorded.consent}/withdraw`
+    await this.submitForm('practitioner', withdraw, withdraw, { effect: 'stop-sharing', note: 'Dana asked us to stop sharing.', reason: '' }, typedDate())
+    return recorded
   }
 
   /**
@@ -347,8 +328,7 @@ export class Fixtures {
     const account = await this.ctx.newAccount('essex', 'practitioner')
     const own = await this.ctx.signIn(account)
     const page = await own.get('/account/security-codes')
-    const secret = (/id="secret">([A-Z2-7 ]+)</.exec(page.body)?.[1] ?? '').replaceAll(' ', '')
-    assert.ok(secret, 'the security codes page shows the secret')
+    const secret = secretOn(page.body)
     const epoch = Math.floor(Date.now() / 1000)
     const done = await own.post('/account/security-codes', { code: await generate({ secret, epoch: epoch - 30 }) })
     assert.equal(done.statusCode, 200, 'two-step sign-in is set up')
@@ -373,10 +353,28 @@ export class Fixtures {
     agent.cookies.set(PENDING_COOKIE, token)
     if (!agent.cookies.has(CSRF_COOKIE)) await agent.get('/sign-in')
     const page = await agent.get('/sign-in/set-up-mfa')
-    const secret = (/id="secret">([A-Z2-7 ]+)</.exec(page.body)?.[1] ?? '').replaceAll(' ', '')
-    assert.ok(secret, 'the set-up page shows the secret')
+    const secret = secretOn(page.body)
     return generate({ secret })
   }
+}
+
+/** A calendar date ('YYYY-MM-DD', today in the UK unless given) as a person types it: day, month, year. */
+function typedDate(date = localDateOf(new Date())): [string, string, string] {
+  const [year, month, day] = date.split('-')
+  return [String(Number(day)), String(Number(month)), year ?? '']
+}
+
+/** The same date as a GOV.UK date input's three fields. */
+function dateInputs(prefix: string, date?: string): Record<string, string> {
+  const [day, month, year] = typedDate(date)
+  return { [`${prefix}-day`]: day, [`${prefix}-month`]: month, [`${prefix}-year`]: year }
+}
+
+/** The two-step sign-in secret a set-up page shows, without its spaces. */
+function secretOn(html: string): string {
+  const secret = (/id="secret">([A-Z2-7 ]+)</.exec(html)?.[1] ?? '').replaceAll(' ', '')
+  assert.ok(secret, 'the page shows the two-step sign-in secret')
+  return secret
 }
 
 /** A valid NHS number, spaced as people type it. */
