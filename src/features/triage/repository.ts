@@ -65,7 +65,24 @@ export const triageRepository = {
     return trx
       .selectFrom('request_people as person')
       .innerJoin('requests as this', 'this.id', 'person.request_id')
-      .innerJoin('request_people as earlier', (join) => join.onRef('earlier.request_id', '<>', 'person.request_id'))
+      // Found through an index for each person (the same NHS number; a similar name, by the trigram
+      // index), so the filter below reads those few rows, not every person of every request.
+      .innerJoinLateral(
+        (eb) =>
+          eb
+            .selectFrom('request_people as same_number')
+            .select('same_number.id')
+            .where(sql<boolean>`person.nhs_number is not null and same_number.nhs_number = person.nhs_number`)
+            .union(
+              eb
+                .selectFrom('request_people as similar_name')
+                .select('similar_name.id')
+                .where(sql<boolean>`(similar_name.given_name || ' ' || similar_name.family_name) % (person.given_name || ' ' || person.family_name)`),
+            )
+            .as('found'),
+        (join) => join.onTrue(),
+      )
+      .innerJoin('request_people as earlier', (join) => join.onRef('earlier.id', '=', 'found.id').onRef('earlier.request_id', '<>', 'person.request_id'))
       .innerJoin('requests as other', 'other.id', 'earlier.request_id')
       .leftJoin('involvements as involvement', 'involvement.request_id', 'other.id')
       .leftJoin('person_matches as decision', (join) =>

@@ -224,8 +224,8 @@ function makeDatabase(system: Kysely<DB>, kind: Database['kind'], pglite: PGlite
     pglite,
     asTenant: (tenantId, work) =>
       system.transaction().execute(async (trx) => {
-        await sql`set local role eh_app`.execute(trx)
-        await sql`select set_config('app.tenant_id', ${tenantId}, true)`.execute(trx)
+        // One statement for both: `set_config('role', …, true)` is `set local role`.
+        await sql`select set_config('role', 'eh_app', true), set_config('app.tenant_id', ${tenantId}, true)`.execute(trx)
         return work(trx)
       }),
     close: async () => {
