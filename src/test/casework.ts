@@ -16,9 +16,10 @@ export const TEST_FAMILY: FamilyMemberSeed[] = [
 export async function openTestInvolvement(
   ctx: TestContext,
   lead: TestAccount,
-  options: { level?: number; route?: InvolvementRoute; people?: FamilyMemberSeed[]; now?: Date; familyName?: string } = {},
+  options: { level?: number; route?: InvolvementRoute; people?: FamilyMemberSeed[]; now?: Date; familyName?: string; manager?: TestAccount } = {},
 ): Promise<{ id: string; reference: string }> {
-  const manager = await ctx.newAccount(lead.tenantId, 'duty_manager')
+  // A new duty manager (and organisation) unless one is given: tests that open many families give one.
+  const manager = options.manager ?? (await ctx.newAccount(lead.tenantId, 'duty_manager'))
   const actor: Actor = { accountId: manager.id, tenantId: lead.tenantId, role: 'duty_manager', ip: null, requestId: null }
   return ctx.db.asTenant(lead.tenantId, (trx) =>
     openInvolvement(

@@ -259,7 +259,7 @@ export const CATALOGUE: CatalogueEntry[] = [
     route: 'POST /involvements/:id/lead-professional',
     as: 'practitioner',
     consumes: true,
-    target: async (f) => ({ post: `/involvements/${await f.involvement()}/lead-professional`, valid: { email: (await f.ctx.newAccount('essex', 'practitioner')).email } }),
+    target: async (f) => ({ post: `/involvements/${await f.involvement()}/lead-professional`, valid: { email: (await f.newcomer('practitioner')).email } }),
   },
   {
     route: 'POST /involvements/:id/people/new',

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { randomInt, randomUUID } from 'node:crypto'
+import { randomInt } from 'node:crypto'
 import { nhsCheckDigit } from '../../domain/nhs-number.ts'
 import type { Role } from '../../platform/db/schema.ts'
 import { openTestInvolvement } from '../../test/casework.ts'
@@ -53,6 +53,14 @@ export class Fixtures {
     return this.colleagueAccount
   }
 
+  private newcomers: Promise<string> | undefined
+
+  /** A fresh account for a target of its own (a sign-in, a new Lead Professional), all in one organisation so that lists of agencies stay short. */
+  async newcomer(role: Role): Promise<TestAccount> {
+    this.newcomers ??= this.ctx.newOrganisation('essex', { name: 'Newcomers' })
+    return this.ctx.newAccount('essex', role, { organisationId: await this.newcomers })
+  }
+
   agentFor(as: As): Promise<Agent> {
     let agent = this.agents.get(as)
     if (!agent) {
@@ -71,15 +79,20 @@ export class Fixtures {
     return agent
   }
 
+  /** Opened by the one duty manager: a new one for each family would add an agency to every list of agencies. */
+  private async openInvolvement(): Promise<{ id: string; reference: string }> {
+    return openTestInvolvement(this.ctx, await this.account('practitioner'), { familyName: familyName(), manager: await this.account('duty_manager') })
+  }
+
   /** A family's early help with the practitioner as Lead Professional. */
   async involvement(): Promise<string> {
-    const { id } = await openTestInvolvement(this.ctx, await this.account('practitioner'), { familyName: `Testfamily${randomUUID().slice(0, 8)}` })
+    const { id } = await this.openInvolvement()
     return id
   }
 
   /** The reference of a family's early help, for break-glass. */
   async involvementReference(): Promise<string> {
-    const { reference } = await openTestInvolvement(this.ctx, await this.account('practitioner'), { familyName: `Testfamily${randomUUID().slice(0, 8)}` })
+    const { reference } = await this.openInvolvement()
     return reference
   }
 
@@ -355,7 +368,7 @@ export class Fixtures {
    * (through the security codes page), up to the code page: a valid code for now.
    */
   async halfSignedIn(agent: Agent): Promise<string> {
-    const account = await this.ctx.newAccount('essex', 'practitioner')
+    const account = await this.newcomer('practitioner')
     const own = await this.ctx.signIn(account)
     const page = await own.get('/account/security-codes')
     const secret = secretOn(page.body)
@@ -375,7 +388,7 @@ export class Fixtures {
    * tests run with it optional); a valid code for the secret the set-up page shows.
    */
   async settingUpMfa(agent: Agent): Promise<string> {
-    const account = await this.ctx.newAccount('essex', 'administrator')
+    const account = await this.newcomer('administrator')
     const token = await this.ctx.db.system.transaction().execute((trx) =>
       createPending(trx, { accountId: account.id, tenantId: account.tenantId, stage: 'mfa-set-up', method: 'password', returnTo: '/home', ip: null, userAgent: null, now: new Date() }),
     )

@@ -27,6 +27,9 @@ export const SEED = process.env.PROPERTY_SEED ? Number(process.env.PROPERTY_SEED
 /** The largest form body a case sends: the app refuses more than 1 MB (proven in src/proof/bodies.test.ts). */
 const BODY_BUDGET = 900_000
 
+/** Saves on one target before a form that adds to it starts again on a fresh one. */
+const SAVES_A_TARGET = 50
+
 type Value = string | string[] | undefined
 
 /** What a stack trace or an internal path looks like on a page (linear: pages hold 100,000 characters of typed white space). */
@@ -137,6 +140,10 @@ function hiddenValues(fields: Field[]): Record<string, string> {
   return Object.fromEntries(fields.flatMap((f) => (f.kind === 'hidden' ? [[f.name, f.value]] : [])))
 }
 
+function optionsOf(fields: Field[]): Map<string, string[]> {
+  return new Map(fields.flatMap((f) => (f.kind === 'choice' ? [[f.name, f.options]] : [])))
+}
+
 /** Line breaks as a browser shows them in a form. */
 function lineBreaks(text: string): string {
   return text.replace(/\r\n?/g, '\n')
@@ -194,10 +201,26 @@ export async function checkForm(fixtures: Fixtures, entry: FormEntry, numRuns = 
   const mode = (tidy: boolean) => fc.tuple(...fields.map((f) => arbitraryFor(f, withTarget, tidy))).map((parts) => parts.flat())
   const arbitrary = fc.oneof(mode(false), mode(true))
   let hidden = hiddenValues(fields)
+  // A fresh target's choices can differ from the first one's (the people of another family): a
+  // case's choice is sent as the option in the same place on the form now shown.
+  const firstOptions = optionsOf(fields)
+  let options = firstOptions
+  const readForm = (html: string) => {
+    const now = fieldsOf(html)
+    hidden = hiddenValues(now)
+    options = optionsOf(now)
+  }
+  const current = (name: string, value: string | string[]): string | string[] => {
+    const from = firstOptions.get(name)
+    const to = options.get(name)
+    if (!from || !to || from === to) return value
+    const one = (v: string) => to[from.indexOf(v)] ?? v
+    return Array.isArray(value) ? value.map(one) : one(value)
+  }
   const refresh = async () => {
     const again = await agent.get(target.form ?? target.post)
     const html = again.statusCode === 200 ? formHtml(again.body, target.action ?? target.post) : undefined
-    if (html !== undefined) hidden = hiddenValues(fieldsOf(html))
+    if (html !== undefined) readForm(html)
     else if (!entry.consumes) {
       // The form has gone (every service signposted, say): start again on a fresh target.
       target = await entry.target(fixtures, agent)
@@ -207,19 +230,20 @@ export async function checkForm(fixtures: Fixtures, entry: FormEntry, numRuns = 
   const statuses: Record<number, number> = {}
   let saves = 0
   let stale = false
+  let renew = false
 
   await fc.assert(
     fc.asyncProperty(arbitrary, async (pairs) => {
-      if (stale) {
-        if (entry.consumes) target = await entry.target(fixtures, agent)
+      if (stale || renew) {
+        if (entry.consumes || renew) target = await entry.target(fixtures, agent)
         await refresh()
-        stale = false
+        stale = renew = false
       }
       const formValues: Record<string, string | string[]> = {}
       for (const [name, value] of pairs) {
         if (value === KEEP) formValues[name] = hidden[name] ?? ''
         else if (value === VALID) formValues[name] = target.valid?.[name] ?? entry.valid?.[name] ?? ''
-        else if (value !== undefined) formValues[name] = value
+        else if (value !== undefined) formValues[name] = current(name, value)
       }
       for (const name of Object.keys(formValues)) if (entry.omit?.test(name)) delete formValues[name]
       withinBudget(formValues)
@@ -257,6 +281,9 @@ export async function checkForm(fixtures: Fixtures, entry: FormEntry, numRuns = 
         const shows = entry.shows ? entry.shows(target, location) : location
         if (!shows || sentText.length === 0) return
         saves++
+        // Saves that add to one record (a family's chronology, its protections) make its pages longer
+        // with each one, and each case slower: a fresh record now and then keeps the cases' cost even.
+        renew = !entry.consumes && saves % SAVES_A_TARGET === 0
         const shown = await (entry.showsAs ? await fixtures.agentFor(entry.showsAs) : agent).get(shows)
         assertPage(shown, sentText, `GET ${shows} after POST ${entry.route}`)
         assert.equal(shown.statusCode, 200, `GET ${shows} after POST ${entry.route}`)
@@ -264,7 +291,7 @@ export async function checkForm(fixtures: Fixtures, entry: FormEntry, numRuns = 
           // The page that shows the save often holds the form again, with its new version: no need to ask twice.
           const again = formHtml(shown.body, target.action ?? target.post)
           if (again !== undefined) {
-            hidden = hiddenValues(fieldsOf(again))
+            readForm(again)
             stale = false
           }
         }
