@@ -141,16 +141,14 @@ export class Fixtures {
       const saved = await saveSection(db, actor, id, section, SECTIONS[section].parse(SECTION_ANSWERS[section]) as never)
       assert.ok(saved.ok, `the request's ${section} is saved`)
     }
-    // A date of birth of its own, so that requests are not each other's possible earlier records:
-    // the front door lists every similar name born the same day, and a thousand Mayas born on one day
-    // would make each request's page list two hundred.
+    // Names and a date of birth of its own, so that requests are not each other's possible earlier records.
     const born = addDays('2010-01-01', randomInt(0, 3650))
-    const child = await savePerson(db, actor, id, null, { kind: 'child', givenName: 'Maya', familyName: familyName(), dateOfBirth: born, dueDate: null, nhsNumber: null, details: CHILD_DETAILS })
+    const child = await savePerson(db, actor, id, null, { kind: 'child', givenName: givenName(), familyName: familyName(), dateOfBirth: born, dueDate: null, nhsNumber: null, details: CHILD_DETAILS })
     assert.ok(child.ok, 'the child is saved')
     const childId = await db.system.selectFrom('request_people').select('id').where('request_id', '=', id).executeTakeFirstOrThrow()
     const adult = await savePerson(db, actor, id, null, {
       kind: 'adult',
-      givenName: 'Sarah',
+      givenName: givenName(),
       familyName: familyName(),
       dateOfBirth: null,
       dueDate: null,
@@ -429,8 +427,13 @@ export function newNhsNumber(): string {
   }
 }
 
-/** A family name of random letters: names alike (Testfamily1, Testfamily2) would make every request a possible earlier record of every other. */
-const familyName = () => `T${Array.from({ length: 9 }, () => String.fromCharCode(97 + randomInt(0, 26))).join('')}`
+/**
+ * Names of random letters: names alike (Maya Testfamily1, Maya Testfamily2) would make every request
+ * a possible earlier record of every other, and the front door's page of each request slower.
+ */
+const randomName = (length: number) => `${String.fromCharCode(65 + randomInt(0, 26))}${Array.from({ length: length - 1 }, () => String.fromCharCode(97 + randomInt(0, 26))).join('')}`
+const familyName = () => randomName(10)
+const givenName = () => randomName(6)
 
 const CHILD_DETAILS = { sex: 'female', ethnicity: 'White: English, Welsh, Scottish, Northern Irish or British', school: 'Seaview Academy', send: 'none', youngCarer: 'no' }
 
