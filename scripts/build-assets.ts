@@ -1,6 +1,6 @@
 // Builds what /assets serves: the stylesheet compiled from GOV.UK Frontend's Sass, its script and
 // images, and our own script and icon. Skips the Sass when nothing it reads has changed.
-import { cpSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as sass from 'sass'
@@ -24,13 +24,29 @@ if (!existsSync(css) || statSync(css).mtimeMs < newestSource) {
     quietDeps: true,
     silenceDeprecations: ['import'],
   })
-  writeFileSync(css, result.css)
+  writeAtomically(css, result.css)
   console.log(`Compiled application.css in ${Date.now() - started} ms`)
 }
 
-cpSync(path.join(govuk, 'govuk-frontend.min.js'), path.join(out, 'javascripts', 'govuk-frontend.min.js'))
-cpSync(path.join(ours, 'application.js'), path.join(out, 'javascripts', 'application.js'))
-cpSync(path.join(ours, 'favicon.svg'), path.join(out, 'images', 'favicon.svg'))
+copy(path.join(govuk, 'govuk-frontend.min.js'), path.join(out, 'javascripts', 'govuk-frontend.min.js'))
+copy(path.join(ours, 'application.js'), path.join(out, 'javascripts', 'application.js'))
+copy(path.join(ours, 'favicon.svg'), path.join(out, 'images', 'favicon.svg'))
+
+/**
+ * Copies a file unless the copy is already the same, and replaces it in one step: CI builds again
+ * for each test command while a server of another may be serving these files.
+ */
+function copy(from: string, to: string): void {
+  const content = readFileSync(from)
+  if (existsSync(to) && readFileSync(to).equals(content)) return
+  writeAtomically(to, content)
+}
+
+function writeAtomically(file: string, content: string | Buffer): void {
+  const temporary = `${file}.${process.pid}.tmp`
+  writeFileSync(temporary, content)
+  renameSync(temporary, file)
+}
 
 function newest(dir: string): number {
   return Math.max(...readdirSync(dir).map((name) => statSync(path.join(dir, name)).mtimeMs))
