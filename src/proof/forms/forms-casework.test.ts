@@ -1,6 +1,6 @@
 import { formTests } from './run.ts'
 
-// Property tests of the forms (see catalogue.ts): a family's early help: the team, people, chronology, meetings, assessment.
+// Property tests of the forms (see catalogue.ts): a family's early help: the team, people, chronology, review date, assessment.
 formTests([
   'POST /involvements/new',
   'POST /involvements/:id/team',
@@ -8,8 +8,5 @@ formTests([
   'POST /involvements/:id/people/new',
   'POST /involvements/:id/chronology/new',
   'POST /involvements/:id/review-date',
-  'POST /involvements/:id/meetings/new',
-  'POST /involvements/:id/meetings/:meetingId',
-  'POST /involvements/:id/meetings/:meetingId/cancel',
   'POST /involvements/:id/assessment',
 ])
