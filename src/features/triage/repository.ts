@@ -65,8 +65,8 @@ export const triageRepository = {
     return trx
       .selectFrom('request_people as person')
       .innerJoin('requests as this', 'this.id', 'person.request_id')
-      // Found through an index for each person (the same NHS number; a similar name, by the trigram
-      // index), so the filter below reads those few rows, not every person of every request.
+      // Looked up for each person (the same NHS number; a similar name), which the NHS number and
+      // trigram indexes can answer, so the filter below need not pair every person with every other.
       .innerJoinLateral(
         (eb) =>
           eb

@@ -464,6 +464,7 @@ export const CATALOGUE: CatalogueEntry[] = [
       return { post: `/front-door/requests/${id}/signposting/calls`, form: `/front-door/requests/${id}/signposting` }
     },
     valid: { months: '3' },
+    notShown: { months: 'the calls it sets up are shown, one a month, not the number of months' },
   },
   {
     route: 'POST /front-door/calls/:callId',
